@@ -1,0 +1,294 @@
+//! `firebreak`: Firebreak's operations on the command line, for scripts, alert pipelines and tests.
+//! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
+
+mod output;
+
+use clap::{Args, Parser, Subcommand};
+use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
+use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::vocabulary::Status;
+use firebreak_core::{profile, verify, Actor, Error, ErrorCode, Store};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "firebreak",
+    version,
+    about = "Firebreak: incident response for AI-agent incidents, on the command line."
+)]
+struct Cli {
+    /// Database file. Default: the one the desktop app uses (~/.local/share/firebreak/firebreak.db).
+    #[arg(long, global = true, env = "FIREBREAK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Name stamped on the changes you make. Default: the desktop profile's name, else your login name.
+    #[arg(long, global = true, env = "FIREBREAK_ACTOR", value_name = "NAME")]
+    actor: Option<String>,
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or upgrade) the database and print its path.
+    Init,
+    /// Open, list, show and change incidents.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// The people directory owners are picked from.
+    #[command(subcommand)]
+    People(PeopleCommand),
+    /// The tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum IncidentCommand {
+    /// Open a new incident and print its ID.
+    New(NewArgs),
+    /// List incidents, newest first.
+    List {
+        /// Only incidents with this status (investigating, contained, recovering, monitoring, closed).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Show one incident.
+    Show { id: String },
+    /// Change fields: FIELD=VALUE (field names as in the JSON; lists comma-separated; empty value clears).
+    Set {
+        id: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        assignments: Vec<String>,
+        /// Accept an awareness time earlier than the detection time (it starts the legal clocks earlier).
+        #[arg(long)]
+        confirm_early_awareness: bool,
+    },
+    /// Who changed what, from what to what, when.
+    History { id: String },
+}
+
+#[derive(Args)]
+struct NewArgs {
+    #[arg(long)]
+    title: String,
+    #[arg(long)]
+    workflow: Option<String>,
+    /// alert, user_report, failed_run, policy_violation, downstream_anomaly, security_signal, cost_signal,
+    /// qa_sample, vendor, customer
+    #[arg(long, value_name = "KIND")]
+    detected_by: Option<String>,
+    /// RFC 3339, e.g. 2026-11-20T14:30:00Z
+    #[arg(long, value_name = "RFC3339")]
+    detected_at: Option<String>,
+    /// When you became aware; starts the regulatory clocks. RFC 3339.
+    #[arg(long, value_name = "RFC3339")]
+    aware_at: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    business_owner: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    technical_owner: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    commander: Option<String>,
+    #[arg(long)]
+    summary: Option<String>,
+    /// Any other field, as FIELD=VALUE (repeatable).
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    extra: Vec<String>,
+    /// Accept an awareness time earlier than the detection time.
+    #[arg(long)]
+    confirm_early_awareness: bool,
+}
+
+#[derive(Subcommand)]
+enum PeopleCommand {
+    /// List the directory.
+    List,
+    /// Add a person.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        role: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit chain and that every current value is the last audited one. Exit 1 if not intact.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let hint = match e.code() {
+                ErrorCode::ConfirmationRequired => " (add --confirm-early-awareness)",
+                _ => "",
+            };
+            eprintln!("firebreak: {e}{hint}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    let path = cli
+        .db
+        .clone()
+        .unwrap_or_else(firebreak_core::store::default_db_path);
+    let store = Store::open(&path)?;
+    let out = output::Output { json: cli.json };
+    match &cli.command {
+        Command::Init => out.path(store.path()),
+        Command::Incident(cmd) => incident_command(cli, &store, &out, cmd)?,
+        Command::People(PeopleCommand::List) => out.people(&people::list(&store)?),
+        Command::People(PeopleCommand::Add {
+            name,
+            role,
+            email,
+            phone,
+        }) => {
+            let details = PersonDetails {
+                name: name.clone(),
+                role: role.clone(),
+                email: email.clone(),
+                phone: phone.clone(),
+            };
+            out.person(&people::add(&store, &actor(cli, &store)?, details)?)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let report = verify::verify(&store)?;
+            out.verify(&report);
+            if !report.intact {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn incident_command(
+    cli: &Cli,
+    store: &Store,
+    out: &output::Output,
+    cmd: &IncidentCommand,
+) -> Result<(), Error> {
+    match cmd {
+        IncidentCommand::New(args) => {
+            let fields = new_fields(args)?;
+            let created = incident::create(
+                store,
+                &actor(cli, store)?,
+                fields,
+                args.confirm_early_awareness,
+            )?;
+            out.created(&created);
+        }
+        IncidentCommand::List { status } => {
+            let status = match status {
+                None => None,
+                Some(s) => Some(Status::parse(s.trim()).ok_or_else(|| {
+                    let known: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
+                    Error::invalid(
+                        "status",
+                        format!("\"{s}\" is not a status. Statuses: {}.", known.join(", ")),
+                    )
+                })?),
+            };
+            out.incidents(&incident::list(store, &ListFilter { status })?);
+        }
+        IncidentCommand::Show { id } => out.incident(&incident::get(store, id)?),
+        IncidentCommand::Set {
+            id,
+            assignments,
+            confirm_early_awareness,
+        } => {
+            let changes = assignments
+                .iter()
+                .map(|a| {
+                    let (field, value) = split_assignment(a)?;
+                    Ok(FieldChange::new(
+                        field,
+                        incident::spec(field)?.parse_text(value)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            let before = incident::get(store, id)?;
+            let after = incident::update(
+                store,
+                &actor(cli, store)?,
+                id,
+                &changes,
+                *confirm_early_awareness,
+            )?;
+            out.updated(&before, &after);
+        }
+        IncidentCommand::History { id } => {
+            let incident = incident::get(store, id)?;
+            out.history(&incident, &incident::history(store, id)?);
+        }
+    }
+    Ok(())
+}
+
+fn split_assignment(text: &str) -> Result<(&str, &str), Error> {
+    text.split_once('=').map(|(f, v)| (f.trim(), v)).ok_or_else(|| {
+        Error::invalid_input(format!("\"{text}\" is not FIELD=VALUE, e.g. status=contained or title=\"Refund bot emails\"."))
+    })
+}
+
+fn new_fields(args: &NewArgs) -> Result<IncidentFields, Error> {
+    let mut texts: Vec<(&str, &str)> = vec![("title", args.title.as_str())];
+    for (field, value) in [
+        ("workflow", &args.workflow),
+        ("detected_by", &args.detected_by),
+        ("detected_at", &args.detected_at),
+        ("aware_at", &args.aware_at),
+        ("business_owner", &args.business_owner),
+        ("technical_owner", &args.technical_owner),
+        ("commander", &args.commander),
+        ("summary", &args.summary),
+    ] {
+        if let Some(value) = value {
+            texts.push((field, value.as_str()));
+        }
+    }
+    for extra in &args.extra {
+        texts.push(split_assignment(extra)?);
+    }
+    let mut map = Map::new();
+    for (field, text) in texts {
+        map.insert(field.to_string(), incident::spec(field)?.parse_text(text)?);
+    }
+    Ok(serde_json::from_value(Value::Object(map))?)
+}
+
+/// `--actor`/`FIREBREAK_ACTOR`, else the desktop profile on this database, else the login name.
+fn actor(cli: &Cli, store: &Store) -> Result<Actor, Error> {
+    if let Some(name) = cli.actor.as_deref().filter(|n| !n.trim().is_empty()) {
+        return Ok(Actor::new(name, None));
+    }
+    if let Some(p) = profile::get(store)? {
+        return Ok(p.actor());
+    }
+    let login = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    if login.trim().is_empty() {
+        return Err(Error::invalid_input(
+            "Say who is making this change with --actor NAME or FIREBREAK_ACTOR.",
+        ));
+    }
+    Ok(Actor::new(login, Some("command line".into())))
+}

@@ -1,0 +1,296 @@
+//! The tamper-evident audit trail: every change to incident data is one entry that records who, when, what and
+//! from/to, and carries a SHA-256 hash over its own content and the previous entry's hash.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+pub(crate) const SCHEMA_V1: &str = "
+CREATE TABLE audit_log (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    actor_role  TEXT,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    old_value   TEXT,
+    new_value   TEXT,
+    reason      TEXT,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);
+-- The head is kept apart from the entries so that deleting the newest entries is noticed.
+CREATE TABLE audit_head (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    seq   INTEGER NOT NULL,
+    hash  TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+";
+
+/// The hash the first entry chains to.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The audit field that marks a record's creation; its value is the record's human-facing name.
+pub const CREATED: &str = "_created";
+
+/// Who makes a change: stamped on every audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "Actor.ts")]
+pub struct Actor {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, role: Option<String>) -> Self {
+        Actor {
+            name: name.into().trim().to_string(),
+            role: role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid(
+                "actor",
+                "Every change is signed with a name: set your name (desktop: first-run profile; command line: --actor NAME or FIREBREAK_ACTOR).",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The kinds of record the audit trail covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "Entity.ts")]
+pub enum Entity {
+    Incident,
+    Person,
+    Settings,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Incident => "incident",
+            Entity::Person => "person",
+            Entity::Settings => "settings",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Entity> {
+        match s {
+            "incident" => Some(Entity::Incident),
+            "person" => Some(Entity::Person),
+            "settings" => Some(Entity::Settings),
+            _ => None,
+        }
+    }
+}
+
+/// One audit entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "AuditEntry.ts")]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub actor_role: Option<String>,
+    /// Stored as text so that an entry naming an unknown entity (written by another program) can still be read
+    /// and reported by `verify`.
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn chained(
+        head: &Head,
+        at: DateTime<Utc>,
+        actor: &Actor,
+        entity: Entity,
+        entity_id: &str,
+        field: &str,
+        old_value: Option<String>,
+        new_value: Option<String>,
+        reason: Option<String>,
+    ) -> AuditEntry {
+        let mut entry = AuditEntry {
+            seq: head.seq + 1,
+            at,
+            actor: actor.name.clone(),
+            actor_role: actor.role.clone(),
+            entity: entity.as_str().to_string(),
+            entity_id: entity_id.to_string(),
+            field: field.to_string(),
+            old_value,
+            new_value,
+            reason,
+            prev_hash: head.hash.clone(),
+            hash: String::new(),
+        };
+        entry.hash = entry.compute_hash();
+        entry
+    }
+
+    /// SHA-256 over a canonical JSON array of every stored column but the hash itself, the previous hash included.
+    pub fn compute_hash(&self) -> String {
+        let content = serde_json::json!([
+            self.seq,
+            format_instant(self.at),
+            self.actor,
+            self.actor_role,
+            self.entity,
+            self.entity_id,
+            self.field,
+            self.old_value,
+            self.new_value,
+            self.reason,
+            self.prev_hash,
+        ]);
+        hex(&Sha256::digest(content.to_string().as_bytes()))
+    }
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+        let at: String = row.get("at")?;
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.with_timezone(&Utc))
+            // An unparseable time can only come from outside the app; keep the row readable so verify names it.
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        Ok(AuditEntry {
+            seq: row.get("seq")?,
+            at,
+            actor: row.get("actor")?,
+            actor_role: row.get("actor_role")?,
+            entity: row.get("entity")?,
+            entity_id: row.get("entity_id")?,
+            field: row.get("field")?,
+            old_value: row.get("old_value")?,
+            new_value: row.get("new_value")?,
+            reason: row.get("reason")?,
+            prev_hash: row.get("prev_hash")?,
+            hash: row.get("hash")?,
+        })
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Instants are stored and hashed in one fixed form: UTC, microseconds, `Z`.
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The newest entry of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Head {
+    pub(crate) fn read(conn: &Connection) -> Result<Head> {
+        Ok(
+            conn.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok(Head {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            })?,
+        )
+    }
+
+    /// The head as the log itself says (the last entry), which `verify` compares with the recorded head.
+    pub(crate) fn of_log(conn: &Connection) -> Result<Option<Head>> {
+        Ok(conn
+            .query_row(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(Head {
+                        seq: r.get(0)?,
+                        hash: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+            params![self.seq, self.hash],
+        )?;
+        Ok(())
+    }
+}
+
+pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, actor, actor_role, entity, entity_id, field, old_value, new_value, reason, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            e.seq,
+            format_instant(e.at),
+            e.actor,
+            e.actor_role,
+            e.entity,
+            e.entity_id,
+            e.field,
+            e.old_value,
+            e.new_value,
+            e.reason,
+            e.prev_hash,
+            e.hash
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every entry in chain order, handed to `visit` one at a time so verifying a long trail needs little memory.
+pub(crate) fn for_each_entry(
+    conn: &Connection,
+    mut visit: impl FnMut(AuditEntry) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(AuditEntry::from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The entries of one record, oldest first.
+pub fn entries_for(conn: &Connection, entity: Entity, entity_id: &str) -> Result<Vec<AuditEntry>> {
+    let mut stmt =
+        conn.prepare("SELECT * FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![entity.as_str(), entity_id], AuditEntry::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The canonical audited form of a field value: compact JSON, with "nothing" (null, "", []) as `None`, so that
+/// the audit trail and `verify` agree on what equal values are.
+pub fn canonical(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.is_empty() => None,
+        serde_json::Value::Array(a) if a.is_empty() => None,
+        other => Some(other.to_string()),
+    }
+}

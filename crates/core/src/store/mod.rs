@@ -1,0 +1,134 @@
+//! The SQLite store: opening a database safely (pragmas, schema checks, backups, migrations) and the single write
+//! path through which every change to incident data passes together with its audit entries.
+
+mod migrate;
+mod write;
+
+pub use migrate::SCHEMA_VERSION;
+pub use write::Tx;
+
+use crate::audit::Actor;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Written into the SQLite header so Firebreak can tell its own database from any other SQLite file.
+pub(crate) const APPLICATION_ID: i32 = 0x4642_524B; // "FBRK"
+
+/// How long a writer waits for another process (desktop app vs CLI) to finish its transaction.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Firebreak database file. Cheap to clone; every operation opens its own connection, so the store can be used
+/// from several threads and processes at once (SQLite serialises the writers).
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, refusing files that are not Firebreak databases, are
+    /// damaged, or come from a newer Firebreak. An existing database is backed up before it is migrated.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if path.is_dir() {
+            return Err(Error::storage(format!(
+                "{} is a folder, not a database file. Give the path of a file (for example {}).",
+                path.display(),
+                path.join("firebreak.db").display()
+            )));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::Io {
+                message: format!(
+                    "Cannot create the folder {} for the database: {e}.",
+                    parent.display()
+                ),
+            })?;
+        }
+        let store = Store { path };
+        let mut conn = store.raw_connection()?;
+        migrate::migrate(&mut conn, &store.path)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A connection with the house pragmas. Use for reads; writes go through [`Store::write`].
+    pub fn connect(&self) -> Result<Connection> {
+        self.raw_connection()
+    }
+
+    fn raw_connection(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| self.unusable(e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.unusable(e))?;
+        // The first statement that reads the file is where a damaged or foreign file shows itself.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| self.unusable(e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.unusable(e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| self.unusable(e))?;
+        Ok(conn)
+    }
+
+    /// Explains a file SQLite cannot use, naming it and what to do. The file itself is left alone.
+    pub(crate) fn unusable(&self, e: rusqlite::Error) -> Error {
+        let shown = self.path.display();
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
+                    return Error::storage(format!(
+                        "{shown} is not a Firebreak database or is damaged. It was not changed. Restore it from a backup \
+                         (Firebreak keeps one beside it before each upgrade) or choose another file with --db / FIREBREAK_DB."
+                    ))
+                }
+                rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::ReadOnly => {
+                    return Error::storage(format!(
+                        "Cannot open {shown} for reading and writing ({e}). Check that the file and its folder are \
+                         readable and writable by you, or choose another file with --db / FIREBREAK_DB."
+                    ))
+                }
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => return Error::from(e),
+                _ => {}
+            }
+        }
+        Error::storage(format!(
+            "Cannot use the database {shown}: {e}. It was not changed."
+        ))
+    }
+
+    /// The one way to change data: runs `change` inside an IMMEDIATE transaction whose audit entries are chained and
+    /// committed together with the change, or not at all.
+    pub fn write<T>(
+        &self,
+        actor: &Actor,
+        change: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        actor.validate()?;
+        let mut conn = self.connect()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tx = Tx::begin(tx, actor)?;
+        let out = change(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The database the desktop app and the CLI share when no `--db` / `FIREBREAK_DB` is given:
+/// `$XDG_DATA_HOME/firebreak/firebreak.db` (usually `~/.local/share/firebreak/firebreak.db`).
+pub fn default_db_path() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("firebreak").join("firebreak.db")
+}

@@ -1,0 +1,79 @@
+//! The write transaction. It owns the audit chain's head for its duration, so every entry it records is chained
+//! to the one before it even when the desktop app and the CLI write at the same moment.
+
+use crate::audit::{self, Actor, AuditEntry, Entity};
+use crate::error::Result;
+use chrono::{DateTime, SubsecRound, Utc};
+use rusqlite::Transaction;
+use std::ops::Deref;
+
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+    actor: Actor,
+    at: DateTime<Utc>,
+    head: audit::Head,
+}
+
+impl<'c> Tx<'c> {
+    pub(super) fn begin(tx: Transaction<'c>, actor: &Actor) -> Result<Self> {
+        let head = audit::Head::read(&tx)?;
+        Ok(Tx {
+            tx,
+            actor: actor.clone(),
+            at: Utc::now().trunc_subsecs(6),
+            head,
+        })
+    }
+
+    /// The instant this change is recorded at (one instant for the whole transaction).
+    pub fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Records one audited change. `old`/`new` are canonical values (see [`audit::canonical`]); `None` is "empty".
+    pub fn record(
+        &mut self,
+        entity: Entity,
+        entity_id: &str,
+        field: &str,
+        old: Option<String>,
+        new: Option<String>,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let entry = AuditEntry::chained(
+            &self.head,
+            self.at,
+            &self.actor,
+            entity,
+            entity_id,
+            field,
+            old,
+            new,
+            reason.map(str::to_string),
+        );
+        audit::insert(&self.tx, &entry)?;
+        self.head = audit::Head {
+            seq: entry.seq,
+            hash: entry.hash,
+        };
+        Ok(())
+    }
+
+    pub(super) fn commit(self) -> Result<()> {
+        self.head.write(&self.tx)?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Reads inside the transaction see its own uncommitted writes.
+impl<'c> Deref for Tx<'c> {
+    type Target = rusqlite::Connection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}

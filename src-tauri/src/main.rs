@@ -1,0 +1,33 @@
+//! Firebreak desktop shell. Every command is a one-line adapter over firebreak-core; the database work runs on a
+//! blocking thread so the async runtime (and the window) never waits on SQLite.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+fn main() {
+    let state = state::AppState::open();
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::save_profile,
+            commands::time_zones,
+            commands::vocabulary,
+            commands::list_people,
+            commands::add_person,
+            commands::update_person,
+            commands::list_incidents,
+            commands::get_incident,
+            commands::create_incident,
+            commands::update_incident,
+            commands::incident_history,
+            commands::verify_integrity,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Firebreak could not start its window: {e}");
+        std::process::exit(1);
+    }
+}

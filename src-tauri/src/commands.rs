@@ -16,7 +16,9 @@ type Reply<T> = Result<T, ApiError>;
 /// Changes are signed with the desktop user's profile; without one there is nobody to sign.
 fn actor(store: &Store) -> Result<Actor, Error> {
     profile::get(store)?.map(|p| p.actor()).ok_or_else(|| {
-        Error::invalid_input("Tell Firebreak who you are first (name, role and time zone): every change is signed with them.")
+        Error::invalid_input(
+            "Tell Firebreak who you are first (name, role and time zone): every change is signed with them.",
+        )
     })
 }
 
@@ -51,15 +53,8 @@ pub async fn add_person(state: State<'_, AppState>, details: PersonDetails) -> R
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn update_person(
-    state: State<'_, AppState>,
-    id: String,
-    details: PersonDetails,
-) -> Reply<Person> {
-    blocking(state.store(), move |s| {
-        people::update(s, &actor(s)?, &id, details)
-    })
-    .await
+pub async fn update_person(state: State<'_, AppState>, id: String, details: PersonDetails) -> Reply<Person> {
+    blocking(state.store(), move |s| people::update(s, &actor(s)?, &id, details)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -78,10 +73,7 @@ pub async fn create_incident(
     fields: IncidentFields,
     confirm_early_awareness: bool,
 ) -> Reply<Incident> {
-    blocking(state.store(), move |s| {
-        incident::create(s, &actor(s)?, fields, confirm_early_awareness)
-    })
-    .await
+    blocking(state.store(), move |s| incident::create(s, &actor(s)?, fields, confirm_early_awareness)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -91,10 +83,7 @@ pub async fn update_incident(
     changes: Vec<FieldChange>,
     confirm_early_awareness: bool,
 ) -> Reply<Incident> {
-    blocking(state.store(), move |s| {
-        incident::update(s, &actor(s)?, &id, &changes, confirm_early_awareness)
-    })
-    .await
+    blocking(state.store(), move |s| incident::update(s, &actor(s)?, &id, &changes, confirm_early_awareness)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -15,9 +15,7 @@ impl AppState {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(firebreak_core::store::default_db_path);
-        AppState {
-            store: Store::open(&path).map_err(|e| e.to_api()),
-        }
+        AppState { store: Store::open(&path).map_err(|e| e.to_api()) }
     }
 
     pub fn store(&self) -> Result<Store, ApiError> {
@@ -31,12 +29,7 @@ pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce(&Store) -> Result<T, Error> + Send + 'static,
 ) -> Result<T, ApiError> {
     let store = store?;
-    tauri::async_runtime::spawn_blocking(move || work(&store).map_err(|e| e.to_api()))
-        .await
-        .unwrap_or_else(|e| {
-            Err(Error::storage(format!(
-                "Firebreak hit an internal error ({e}). Nothing was changed; try again."
-            ))
-            .to_api())
-        })
+    tauri::async_runtime::spawn_blocking(move || work(&store).map_err(|e| e.to_api())).await.unwrap_or_else(|e| {
+        Err(Error::storage(format!("Firebreak hit an internal error ({e}). Nothing was changed; try again.")).to_api())
+    })
 }

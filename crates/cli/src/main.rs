@@ -143,28 +143,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
-    let path = cli
-        .db
-        .clone()
-        .unwrap_or_else(firebreak_core::store::default_db_path);
+    let path = cli.db.clone().unwrap_or_else(firebreak_core::store::default_db_path);
     let store = Store::open(&path)?;
     let out = output::Output { json: cli.json };
     match &cli.command {
         Command::Init => out.path(store.path()),
         Command::Incident(cmd) => incident_command(cli, &store, &out, cmd)?,
         Command::People(PeopleCommand::List) => out.people(&people::list(&store)?),
-        Command::People(PeopleCommand::Add {
-            name,
-            role,
-            email,
-            phone,
-        }) => {
-            let details = PersonDetails {
-                name: name.clone(),
-                role: role.clone(),
-                email: email.clone(),
-                phone: phone.clone(),
-            };
+        Command::People(PeopleCommand::Add { name, role, email, phone }) => {
+            let details =
+                PersonDetails { name: name.clone(), role: role.clone(), email: email.clone(), phone: phone.clone() };
             out.person(&people::add(&store, &actor(cli, &store)?, details)?)
         }
         Command::Audit(AuditCommand::Verify) => {
@@ -178,21 +166,11 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn incident_command(
-    cli: &Cli,
-    store: &Store,
-    out: &output::Output,
-    cmd: &IncidentCommand,
-) -> Result<(), Error> {
+fn incident_command(cli: &Cli, store: &Store, out: &output::Output, cmd: &IncidentCommand) -> Result<(), Error> {
     match cmd {
         IncidentCommand::New(args) => {
             let fields = new_fields(args)?;
-            let created = incident::create(
-                store,
-                &actor(cli, store)?,
-                fields,
-                args.confirm_early_awareness,
-            )?;
+            let created = incident::create(store, &actor(cli, store)?, fields, args.confirm_early_awareness)?;
             out.created(&created);
         }
         IncidentCommand::List { status } => {
@@ -200,38 +178,22 @@ fn incident_command(
                 None => None,
                 Some(s) => Some(Status::parse(s.trim()).ok_or_else(|| {
                     let known: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
-                    Error::invalid(
-                        "status",
-                        format!("\"{s}\" is not a status. Statuses: {}.", known.join(", ")),
-                    )
+                    Error::invalid("status", format!("\"{s}\" is not a status. Statuses: {}.", known.join(", ")))
                 })?),
             };
             out.incidents(&incident::list(store, &ListFilter { status })?);
         }
         IncidentCommand::Show { id } => out.incident(&incident::get(store, id)?),
-        IncidentCommand::Set {
-            id,
-            assignments,
-            confirm_early_awareness,
-        } => {
+        IncidentCommand::Set { id, assignments, confirm_early_awareness } => {
             let changes = assignments
                 .iter()
                 .map(|a| {
                     let (field, value) = split_assignment(a)?;
-                    Ok(FieldChange::new(
-                        field,
-                        incident::spec(field)?.parse_text(value)?,
-                    ))
+                    Ok(FieldChange::new(field, incident::spec(field)?.parse_text(value)?))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             let before = incident::get(store, id)?;
-            let after = incident::update(
-                store,
-                &actor(cli, store)?,
-                id,
-                &changes,
-                *confirm_early_awareness,
-            )?;
+            let after = incident::update(store, &actor(cli, store)?, id, &changes, *confirm_early_awareness)?;
             out.updated(&before, &after);
         }
         IncidentCommand::History { id } => {
@@ -244,7 +206,9 @@ fn incident_command(
 
 fn split_assignment(text: &str) -> Result<(&str, &str), Error> {
     text.split_once('=').map(|(f, v)| (f.trim(), v)).ok_or_else(|| {
-        Error::invalid_input(format!("\"{text}\" is not FIELD=VALUE, e.g. status=contained or title=\"Refund bot emails\"."))
+        Error::invalid_input(format!(
+            "\"{text}\" is not FIELD=VALUE, e.g. status=contained or title=\"Refund bot emails\"."
+        ))
     })
 }
 
@@ -282,13 +246,9 @@ fn actor(cli: &Cli, store: &Store) -> Result<Actor, Error> {
     if let Some(p) = profile::get(store)? {
         return Ok(p.actor());
     }
-    let login = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_default();
+    let login = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_default();
     if login.trim().is_empty() {
-        return Err(Error::invalid_input(
-            "Say who is making this change with --actor NAME or FIREBREAK_ACTOR.",
-        ));
+        return Err(Error::invalid_input("Say who is making this change with --actor NAME or FIREBREAK_ACTOR."));
     }
     Ok(Actor::new(login, Some("command line".into())))
 }

@@ -46,17 +46,10 @@ impl Output {
             return;
         }
         let now = Utc::now();
-        println!(
-            "{:<22} {:<5} {:<13} {:<20} {:>5}  TITLE",
-            "ID", "SEV", "STATUS", "OWNER", "AGE"
-        );
+        println!("{:<22} {:<5} {:<13} {:<20} {:>5}  TITLE", "ID", "SEV", "STATUS", "OWNER", "AGE");
         for i in incidents {
             let f = &i.fields;
-            let owner = if f.business_owner.is_empty() {
-                &f.commander
-            } else {
-                &f.business_owner
-            };
+            let owner = if f.business_owner.is_empty() { &f.commander } else { &f.business_owner };
             println!(
                 "{:<22} {:<5} {:<13} {:<20} {:>5}  {}",
                 i.id,
@@ -75,17 +68,9 @@ impl Output {
         }
         let value = serde_json::to_value(incident).unwrap_or(Value::Null);
         println!("{:<22} {}", "ID", incident.id);
-        println!(
-            "{:<22} {}",
-            "Opened",
-            audit::format_instant(incident.created_at)
-        );
+        println!("{:<22} {}", "Opened", audit::format_instant(incident.created_at));
         for spec in FIELDS {
-            println!(
-                "{:<22} {}",
-                spec.label,
-                shown(value.get(spec.name).unwrap_or(&Value::Null))
-            );
+            println!("{:<22} {}", spec.label, shown(value.get(spec.name).unwrap_or(&Value::Null)));
         }
     }
 
@@ -93,15 +78,9 @@ impl Output {
         if self.json {
             return self.print_json(after);
         }
-        let (b, a) = (
-            serde_json::to_value(before).unwrap_or_default(),
-            serde_json::to_value(after).unwrap_or_default(),
-        );
-        let changed: Vec<&str> = FIELDS
-            .iter()
-            .map(|f| f.name)
-            .filter(|n| b.get(n) != a.get(n))
-            .collect();
+        let (b, a) =
+            (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
+        let changed: Vec<&str> = FIELDS.iter().map(|f| f.name).filter(|n| b.get(n) != a.get(n)).collect();
         if changed.is_empty() {
             println!("{}: no change (the values were already set).", after.id);
         } else {
@@ -124,17 +103,8 @@ impl Output {
             } else {
                 format!("{}: {} → {}", e.field, raw(&e.old_value), raw(&e.new_value))
             };
-            let why = e
-                .reason
-                .as_deref()
-                .map(|r| format!("  [{r}]"))
-                .unwrap_or_default();
-            println!(
-                "#{:<6} {}  {}  {what}{why}",
-                e.seq,
-                audit::format_instant(e.at),
-                who
-            );
+            let why = e.reason.as_deref().map(|r| format!("  [{r}]")).unwrap_or_default();
+            println!("#{:<6} {}  {}  {what}{why}", e.seq, audit::format_instant(e.at), who);
         }
     }
 
@@ -180,15 +150,9 @@ fn shown(value: &Value) -> String {
             .iter()
             .map(|i| match i {
                 Value::Object(o) => {
-                    let mut parts = vec![o
-                        .get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string()];
+                    let mut parts = vec![o.get("kind").and_then(Value::as_str).unwrap_or_default().to_string()];
                     parts.extend(
-                        ["owasp_llm", "owasp_agentic"]
-                            .iter()
-                            .filter_map(|k| o.get(*k)?.as_str().map(str::to_string)),
+                        ["owasp_llm", "owasp_agentic"].iter().filter_map(|k| o.get(*k)?.as_str().map(str::to_string)),
                     );
                     parts.join(":")
                 }

@@ -206,37 +206,22 @@ pub struct Head {
 
 impl Head {
     pub(crate) fn read(conn: &Connection) -> Result<Head> {
-        Ok(
-            conn.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-                Ok(Head {
-                    seq: r.get(0)?,
-                    hash: r.get(1)?,
-                })
-            })?,
-        )
+        Ok(conn.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok(Head { seq: r.get(0)?, hash: r.get(1)? })
+        })?)
     }
 
     /// The head as the log itself says (the last entry), which `verify` compares with the recorded head.
     pub(crate) fn of_log(conn: &Connection) -> Result<Option<Head>> {
         Ok(conn
-            .query_row(
-                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(Head {
-                        seq: r.get(0)?,
-                        hash: r.get(1)?,
-                    })
-                },
-            )
+            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok(Head { seq: r.get(0)?, hash: r.get(1)? })
+            })
             .optional()?)
     }
 
     pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
-        conn.execute(
-            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
-            params![self.seq, self.hash],
-        )?;
+        conn.execute("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1", params![self.seq, self.hash])?;
         Ok(())
     }
 }
@@ -264,10 +249,7 @@ pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
 }
 
 /// Every entry in chain order, handed to `visit` one at a time so verifying a long trail needs little memory.
-pub(crate) fn for_each_entry(
-    conn: &Connection,
-    mut visit: impl FnMut(AuditEntry) -> Result<()>,
-) -> Result<()> {
+pub(crate) fn for_each_entry(conn: &Connection, mut visit: impl FnMut(AuditEntry) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare("SELECT * FROM audit_log ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
@@ -278,8 +260,7 @@ pub(crate) fn for_each_entry(
 
 /// The entries of one record, oldest first.
 pub fn entries_for(conn: &Connection, entity: Entity, entity_id: &str) -> Result<Vec<AuditEntry>> {
-    let mut stmt =
-        conn.prepare("SELECT * FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq")?;
+    let mut stmt = conn.prepare("SELECT * FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq")?;
     let rows = stmt.query_map(params![entity.as_str(), entity_id], AuditEntry::from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

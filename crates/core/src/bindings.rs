@@ -39,11 +39,7 @@ mod tests {
                 if path.is_dir() {
                     pending.push(path);
                 } else if path.extension().is_some_and(|e| e == "ts") {
-                    let name = path
-                        .strip_prefix(dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned();
+                    let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
                     files.insert(name, std::fs::read_to_string(&path).unwrap_or_default());
                 }
             }
@@ -72,10 +68,7 @@ mod tests {
                 "ui/src/lib/bindings/{name} is stale or missing: run `make bindings` and commit the result"
             );
         }
-        let extra: Vec<_> = committed
-            .keys()
-            .filter(|k| !expected.contains_key(*k))
-            .collect();
+        let extra: Vec<_> = committed.keys().filter(|k| !expected.contains_key(*k)).collect();
         assert!(
             extra.is_empty(),
             "ui/src/lib/bindings has files no Rust type produces: {extra:?}; run `make bindings`"

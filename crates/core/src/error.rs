@@ -25,22 +25,13 @@ pub enum Error {
     NotFound { message: String },
     /// `field` names the record field at fault (JSON name), so a form can put the message next to it.
     #[error("{message}")]
-    InvalidInput {
-        field: Option<String>,
-        message: String,
-    },
+    InvalidInput { field: Option<String>, message: String },
     #[error("{message}")]
-    ConfirmationRequired {
-        field: Option<String>,
-        message: String,
-    },
+    ConfirmationRequired { field: Option<String>, message: String },
     #[error("{message}")]
     Conflict { message: String },
     #[error("{message}")]
-    GateBlocked {
-        message: String,
-        missing: Vec<String>,
-    },
+    GateBlocked { message: String, missing: Vec<String> },
     #[error("{message}")]
     Storage { message: String },
     #[error("{message}")]
@@ -64,37 +55,25 @@ impl Error {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidInput { field, .. } | Error::ConfirmationRequired { field, .. } => {
-                field.as_deref()
-            }
+            Error::InvalidInput { field, .. } | Error::ConfirmationRequired { field, .. } => field.as_deref(),
             _ => None,
         }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field: Some(field.to_string()),
-            message: message.into(),
-        }
+        Error::InvalidInput { field: Some(field.to_string()), message: message.into() }
     }
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
-        Error::InvalidInput {
-            field: None,
-            message: message.into(),
-        }
+        Error::InvalidInput { field: None, message: message.into() }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Error::NotFound {
-            message: message.into(),
-        }
+        Error::NotFound { message: message.into() }
     }
 
     pub fn storage(message: impl Into<String>) -> Self {
-        Error::Storage {
-            message: message.into(),
-        }
+        Error::Storage { message: message.into() }
     }
 
     /// The serialisable form handed to the UI and printed by the CLI with `--json`.
@@ -125,10 +104,7 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         // Busy/locked after the busy timeout means another Firebreak is holding a long write.
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if matches!(
-                f.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-            ) {
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) {
                 return Error::storage(
                     "The database is busy: another Firebreak window or command is writing. Nothing was changed; try again in a moment.",
                 );
@@ -140,9 +116,7 @@ impl From<rusqlite::Error> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::Io {
-            message: format!("File error: {e}"),
-        }
+        Error::Io { message: format!("File error: {e}") }
     }
 }
 

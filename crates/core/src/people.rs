@@ -39,19 +39,11 @@ pub struct PersonDetails {
 
 impl PersonDetails {
     pub fn named(name: impl Into<String>) -> Self {
-        PersonDetails {
-            name: name.into(),
-            ..Default::default()
-        }
+        PersonDetails { name: name.into(), ..Default::default() }
     }
 
     fn fields(&self) -> [(&'static str, &str); 4] {
-        [
-            ("name", &self.name),
-            ("role", &self.role),
-            ("email", &self.email),
-            ("phone", &self.phone),
-        ]
+        [("name", &self.name), ("role", &self.role), ("email", &self.email), ("phone", &self.phone)]
     }
 
     fn normalized(self) -> Result<PersonDetails> {
@@ -66,31 +58,17 @@ impl PersonDetails {
         }
         for (field, value) in d.fields() {
             if value.chars().count() > 200 {
-                return Err(Error::invalid(
-                    field,
-                    format!("The {field} is too long; keep it under 200 characters."),
-                ));
+                return Err(Error::invalid(field, format!("The {field} is too long; keep it under 200 characters.")));
             }
         }
         if !d.email.is_empty() && !looks_like_email(&d.email) {
             return Err(Error::invalid(
                 "email",
-                format!(
-                    "\"{}\" is not an email address (name@example.com).",
-                    d.email
-                ),
+                format!("\"{}\" is not an email address (name@example.com).", d.email),
             ));
         }
-        if !d.phone.is_empty()
-            && !d
-                .phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-        {
-            return Err(Error::invalid(
-                "phone",
-                "A phone number may hold digits, spaces and + - ( ) . only.",
-            ));
+        if !d.phone.is_empty() && !d.phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+            return Err(Error::invalid("phone", "A phone number may hold digits, spaces and + - ( ) . only."));
         }
         Ok(d)
     }
@@ -98,9 +76,7 @@ impl PersonDetails {
 
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
-        }
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace),
         None => false,
     }
 }
@@ -120,37 +96,23 @@ pub fn add(store: &Store, actor: &Actor, details: PersonDetails) -> Result<Perso
 pub fn update(store: &Store, actor: &Actor, id: &str, details: PersonDetails) -> Result<Person> {
     let details = details.normalized()?;
     store.write(actor, |tx| {
-        let before = find(tx, id)?.ok_or_else(|| {
-            Error::not_found(format!(
-                "No person with ID {id} in the directory; reload the list."
-            ))
-        })?;
+        let before = find(tx, id)?
+            .ok_or_else(|| Error::not_found(format!("No person with ID {id} in the directory; reload the list.")))?;
         refuse_duplicate(tx, &details.name, Some(id))?;
         for ((field, old), (_, new)) in before.details.fields().into_iter().zip(details.fields()) {
             if old != new {
-                tx.execute(
-                    &format!("UPDATE people SET {field} = ?1 WHERE uuid = ?2"),
-                    params![new, id],
-                )?;
+                tx.execute(&format!("UPDATE people SET {field} = ?1 WHERE uuid = ?2"), params![new, id])?;
                 tx.record(Entity::Person, id, field, text(old), text(new), None)?;
             }
         }
-        Ok(Person {
-            id: id.to_string(),
-            details,
-        })
+        Ok(Person { id: id.to_string(), details })
     })
 }
 
 /// Makes sure a person of that name is in the directory (owners named on the command line are added).
 pub(crate) fn ensure(tx: &mut Tx<'_>, name: &str) -> Result<()> {
-    let exists: Option<String> = tx
-        .query_row(
-            "SELECT uuid FROM people WHERE name = ?1 COLLATE NOCASE",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let exists: Option<String> =
+        tx.query_row("SELECT uuid FROM people WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
     if exists.is_none() {
         insert(tx, PersonDetails::named(name).normalized()?)?;
     }
@@ -159,23 +121,13 @@ pub(crate) fn ensure(tx: &mut Tx<'_>, name: &str) -> Result<()> {
 
 fn insert(tx: &mut Tx<'_>, details: PersonDetails) -> Result<Person> {
     refuse_duplicate(tx, &details.name, None)?;
-    let person = Person {
-        id: uuid::Uuid::now_v7().to_string(),
-        details,
-    };
+    let person = Person { id: uuid::Uuid::now_v7().to_string(), details };
     let d = &person.details;
     tx.execute(
         "INSERT INTO people (uuid, name, role, email, phone) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![person.id, d.name, d.role, d.email, d.phone],
     )?;
-    tx.record(
-        Entity::Person,
-        &person.id,
-        audit::CREATED,
-        None,
-        text(&d.name),
-        None,
-    )?;
+    tx.record(Entity::Person, &person.id, audit::CREATED, None, text(&d.name), None)?;
     for (field, value) in d.fields() {
         if let Some(value) = text(value) {
             tx.record(Entity::Person, &person.id, field, None, Some(value), None)?;
@@ -194,32 +146,21 @@ fn refuse_duplicate(conn: &Connection, name: &str, except: Option<&str>) -> Resu
         .optional()?;
     if other.is_some() {
         return Err(Error::Conflict {
-            message: format!(
-                "{name} is already in the directory. Edit that entry instead of adding another."
-            ),
+            message: format!("{name} is already in the directory. Edit that entry instead of adding another."),
         });
     }
     Ok(())
 }
 
 fn find(conn: &Connection, id: &str) -> Result<Option<Person>> {
-    Ok(conn
-        .query_row("SELECT * FROM people WHERE uuid = ?1", [id], from_row)
-        .optional()?)
+    Ok(conn.query_row("SELECT * FROM people WHERE uuid = ?1", [id], from_row).optional()?)
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Person> {
-    let get = |c: &str| -> rusqlite::Result<String> {
-        Ok(row.get::<_, Option<String>>(c)?.unwrap_or_default())
-    };
+    let get = |c: &str| -> rusqlite::Result<String> { Ok(row.get::<_, Option<String>>(c)?.unwrap_or_default()) };
     Ok(Person {
         id: row.get("uuid")?,
-        details: PersonDetails {
-            name: get("name")?,
-            role: get("role")?,
-            email: get("email")?,
-            phone: get("phone")?,
-        },
+        details: PersonDetails { name: get("name")?, role: get("role")?, email: get("email")?, phone: get("phone")? },
     })
 }
 
@@ -228,20 +169,13 @@ fn text(s: &str) -> Option<String> {
 }
 
 /// People rows for `verify`: (uuid, [(field, canonical value)]).
-pub(crate) fn stored_state(
-    conn: &Connection,
-) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
     let mut stmt = conn.prepare("SELECT * FROM people ORDER BY uuid")?;
     let rows = stmt.query_map([], from_row)?;
     let mut out = Vec::new();
     for person in rows {
         let person = person?;
-        let fields = person
-            .details
-            .fields()
-            .iter()
-            .map(|(f, v)| (f.to_string(), text(v)))
-            .collect();
+        let fields = person.details.fields().iter().map(|(f, v)| (f.to_string(), text(v))).collect();
         out.push((person.id, fields));
     }
     Ok(out)

@@ -35,11 +35,7 @@ impl Profile {
     }
 
     fn fields(&self) -> [(&'static str, &str); 3] {
-        [
-            ("name", &self.name),
-            ("role", &self.role),
-            ("timezone", &self.timezone),
-        ]
+        [("name", &self.name), ("role", &self.role), ("timezone", &self.timezone)]
     }
 }
 
@@ -51,11 +47,7 @@ pub fn get(store: &Store) -> Result<Option<Profile>> {
 fn read(conn: &Connection) -> Result<Option<Profile>> {
     let value = |field: &str| -> Result<Option<String>> {
         Ok(conn
-            .query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [format!("{PROFILE}.{field}")],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM settings WHERE key = ?1", [format!("{PROFILE}.{field}")], |r| r.get(0))
             .optional()?)
     };
     let Some(name) = value("name")? else {
@@ -76,27 +68,21 @@ pub fn save(store: &Store, profile: Profile) -> Result<Profile> {
         timezone: profile.timezone.trim().to_string(),
     };
     if profile.name.is_empty() {
-        return Err(Error::invalid(
-            "name",
-            "Your name is required: it is stamped on every change you make.",
-        ));
+        return Err(Error::invalid("name", "Your name is required: it is stamped on every change you make."));
     }
     if profile.name.chars().count() > 120 {
-        return Err(Error::invalid(
-            "name",
-            "Your name is too long; keep it under 120 characters.",
-        ));
+        return Err(Error::invalid("name", "Your name is too long; keep it under 120 characters."));
     }
     if profile.role.is_empty() {
-        return Err(Error::invalid(
-            "role",
-            "Your role is required (for example Business owner or Legal counsel).",
-        ));
+        return Err(Error::invalid("role", "Your role is required (for example Business owner or Legal counsel)."));
     }
     if profile.timezone.parse::<Tz>().is_err() {
         return Err(Error::invalid(
             "timezone",
-            format!("\"{}\" is not a time zone Firebreak knows. Pick one from the list, such as Europe/Berlin.", profile.timezone),
+            format!(
+                "\"{}\" is not a time zone Firebreak knows. Pick one from the list, such as Europe/Berlin.",
+                profile.timezone
+            ),
         ));
     }
     store.write(&profile.actor(), |tx| {
@@ -132,24 +118,16 @@ pub(crate) fn zone(conn: &Connection) -> Result<Tz> {
 
 /// The operating system's zone as an IANA name, `UTC` when it cannot be told.
 pub fn system_zone() -> String {
-    iana_time_zone::get_timezone()
-        .ok()
-        .filter(|z| z.parse::<Tz>().is_ok())
-        .unwrap_or_else(|| "UTC".to_string())
+    iana_time_zone::get_timezone().ok().filter(|z| z.parse::<Tz>().is_ok()).unwrap_or_else(|| "UTC".to_string())
 }
 
 /// Every IANA zone name, for pickers.
 pub fn zones() -> Vec<String> {
-    chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|z| z.name().to_string())
-        .collect()
+    chrono_tz::TZ_VARIANTS.iter().map(|z| z.name().to_string()).collect()
 }
 
 /// Settings rows for `verify`: (entity id, [(field, canonical value)]).
-pub(crate) fn stored_state(
-    conn: &Connection,
-) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
     let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();

@@ -70,11 +70,7 @@ impl VerifyReport {
             Some(first) if self.problems.len() == 1 => {
                 format!("Record NOT intact: {}", first.message)
             }
-            Some(first) => format!(
-                "Record NOT intact ({} problems). First: {}",
-                self.problems.len(),
-                first.message
-            ),
+            Some(first) => format!("Record NOT intact ({} problems). First: {}", self.problems.len(), first.message),
         }
     }
 }
@@ -114,15 +110,11 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
                 chain_ok = false;
             }
         }
-        let record = expected
-            .entry((e.entity.clone(), e.entity_id.clone()))
-            .or_default();
+        let record = expected.entry((e.entity.clone(), e.entity_id.clone())).or_default();
         if e.field == audit::CREATED {
             record.created = true;
         } else {
-            record
-                .fields
-                .insert(e.field.clone(), (e.seq, e.new_value.clone()));
+            record.fields.insert(e.field.clone(), (e.seq, e.new_value.clone()));
         }
         prev_hash = e.hash;
         next_seq = e.seq + 1;
@@ -130,10 +122,7 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
     })?;
 
     let recorded = Head::read(conn)?;
-    let last = Head::of_log(conn)?.unwrap_or(Head {
-        seq: 0,
-        hash: GENESIS_HASH.to_string(),
-    });
+    let last = Head::of_log(conn)?.unwrap_or(Head { seq: 0, hash: GENESIS_HASH.to_string() });
     if chain_ok && recorded != last {
         problems.push(head_problem(&recorded, &last));
     }
@@ -165,12 +154,7 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
     value_problems.truncate(MAX_VALUE_PROBLEMS);
     problems.extend(value_problems);
 
-    Ok(VerifyReport {
-        intact: problems.is_empty(),
-        entries,
-        head_hash: last.hash,
-        problems,
-    })
+    Ok(VerifyReport { intact: problems.is_empty(), entries, head_hash: last.hash, problems })
 }
 
 fn chain_problem(e: &AuditEntry, next_seq: i64, prev_hash: &str) -> Option<Problem> {
@@ -183,11 +167,8 @@ fn chain_problem(e: &AuditEntry, next_seq: i64, prev_hash: &str) -> Option<Probl
         message,
     };
     if e.seq > next_seq {
-        let gap = if e.seq - 1 == next_seq {
-            format!("#{next_seq} is")
-        } else {
-            format!("#{next_seq}–#{} are", e.seq - 1)
-        };
+        let gap =
+            if e.seq - 1 == next_seq { format!("#{next_seq} is") } else { format!("#{next_seq}–#{} are", e.seq - 1) };
         return Some(problem(
             ProblemKind::EntryMissing,
             format!("Audit entry {gap} missing: deleted from the database outside Firebreak."),
@@ -222,11 +203,7 @@ fn head_problem(recorded: &Head, last: &Head) -> Problem {
         } else {
             format!("entries #{}–#{} are", last.seq + 1, recorded.seq)
         };
-        (
-            ProblemKind::EntryMissing,
-            last.seq + 1,
-            format!("The newest audit {gap} missing: deleted outside Firebreak."),
-        )
+        (ProblemKind::EntryMissing, last.seq + 1, format!("The newest audit {gap} missing: deleted outside Firebreak."))
     } else {
         (
             ProblemKind::EntryAdded,
@@ -237,14 +214,7 @@ fn head_problem(recorded: &Head, last: &Head) -> Problem {
             ),
         )
     };
-    Problem {
-        kind,
-        seq: Some(seq),
-        entity: None,
-        record: None,
-        field: None,
-        message,
-    }
+    Problem { kind, seq: Some(seq), entity: None, record: None, field: None, message }
 }
 
 /// Compares one entity's stored rows with what the audit trail says they hold, removing each compared record
@@ -318,7 +288,5 @@ fn shown(value: &Option<String>) -> String {
 
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

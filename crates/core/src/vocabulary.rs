@@ -214,19 +214,12 @@ pub fn vocabulary() -> Vocabulary {
             .iter()
             .map(|&t| {
                 let (owasp_llm, owasp_agentic) = t.suggested_owasp();
-                OwaspSuggestion {
-                    incident_type: t,
-                    owasp_llm,
-                    owasp_agentic,
-                }
+                OwaspSuggestion { incident_type: t, owasp_llm, owasp_agentic }
             })
             .collect(),
         field_labels: crate::incident::FIELDS
             .iter()
-            .map(|f| Choice {
-                key: f.name.to_string(),
-                label: f.label.to_string(),
-            })
+            .map(|f| Choice { key: f.name.to_string(), label: f.label.to_string() })
             .collect(),
     }
 }

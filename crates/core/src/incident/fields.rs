@@ -2,9 +2,7 @@
 //! kind is parsed from text and normalised. One table drives the form, the CLI, storage and `verify`.
 
 use crate::error::{Error, Result};
-use crate::vocabulary::{
-    DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, Severity, Status,
-};
+use crate::vocabulary::{DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, Severity, Status};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -15,10 +13,7 @@ pub enum FieldKind {
     /// An instant, stored as RFC 3339 UTC.
     Time,
     /// One key of a choice list.
-    Choice {
-        options: fn() -> Vec<&'static str>,
-        required: bool,
-    },
+    Choice { options: fn() -> Vec<&'static str>, required: bool },
     /// Several keys of a choice list.
     MultiChoice { options: fn() -> Vec<&'static str> },
     /// Several free-text items (systems, tools).
@@ -45,179 +40,69 @@ fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
 
 /// The editable fields, in the order forms show them.
 pub const FIELDS: &[FieldSpec] = &[
-    FieldSpec {
-        name: "title",
-        label: "Title",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: true,
-        },
-    },
+    FieldSpec { name: "title", label: "Title", kind: FieldKind::Text { max: SHORT, required: true } },
     FieldSpec {
         name: "status",
         label: "Status",
-        kind: FieldKind::Choice {
-            options: || keys(Status::ALL, Status::key),
-            required: true,
-        },
+        kind: FieldKind::Choice { options: || keys(Status::ALL, Status::key), required: true },
     },
     FieldSpec {
         name: "severity",
         label: "Severity",
-        kind: FieldKind::Choice {
-            options: || keys(Severity::ALL, Severity::key),
-            required: false,
-        },
+        kind: FieldKind::Choice { options: || keys(Severity::ALL, Severity::key), required: false },
     },
-    FieldSpec {
-        name: "workflow",
-        label: "Workflow affected",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: false,
-        },
-    },
-    FieldSpec {
-        name: "agent",
-        label: "Agent / runtime",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: false,
-        },
-    },
-    FieldSpec {
-        name: "model",
-        label: "Model",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: false,
-        },
-    },
-    FieldSpec {
-        name: "model_version",
-        label: "Model version",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: false,
-        },
-    },
+    FieldSpec { name: "workflow", label: "Workflow affected", kind: FieldKind::Text { max: SHORT, required: false } },
+    FieldSpec { name: "agent", label: "Agent / runtime", kind: FieldKind::Text { max: SHORT, required: false } },
+    FieldSpec { name: "model", label: "Model", kind: FieldKind::Text { max: SHORT, required: false } },
+    FieldSpec { name: "model_version", label: "Model version", kind: FieldKind::Text { max: SHORT, required: false } },
     FieldSpec {
         name: "prompt_config_hash",
         label: "Prompt / config hash",
-        kind: FieldKind::Text {
-            max: SHORT,
-            required: false,
-        },
+        kind: FieldKind::Text { max: SHORT, required: false },
     },
-    FieldSpec {
-        name: "toolset",
-        label: "Toolset",
-        kind: FieldKind::TextList,
-    },
+    FieldSpec { name: "toolset", label: "Toolset", kind: FieldKind::TextList },
     FieldSpec {
         name: "detected_by",
         label: "Detected by",
-        kind: FieldKind::Choice {
-            options: || keys(DetectedBy::ALL, DetectedBy::key),
-            required: false,
-        },
+        kind: FieldKind::Choice { options: || keys(DetectedBy::ALL, DetectedBy::key), required: false },
     },
-    FieldSpec {
-        name: "detected_at",
-        label: "Detection time",
-        kind: FieldKind::Time,
-    },
-    FieldSpec {
-        name: "aware_at",
-        label: "Awareness time",
-        kind: FieldKind::Time,
-    },
-    FieldSpec {
-        name: "commander",
-        label: "Incident commander",
-        kind: FieldKind::Person,
-    },
-    FieldSpec {
-        name: "business_owner",
-        label: "Business owner",
-        kind: FieldKind::Person,
-    },
-    FieldSpec {
-        name: "technical_owner",
-        label: "Technical owner",
-        kind: FieldKind::Person,
-    },
-    FieldSpec {
-        name: "affected_systems",
-        label: "Affected systems",
-        kind: FieldKind::TextList,
-    },
+    FieldSpec { name: "detected_at", label: "Detection time", kind: FieldKind::Time },
+    FieldSpec { name: "aware_at", label: "Awareness time", kind: FieldKind::Time },
+    FieldSpec { name: "commander", label: "Incident commander", kind: FieldKind::Person },
+    FieldSpec { name: "business_owner", label: "Business owner", kind: FieldKind::Person },
+    FieldSpec { name: "technical_owner", label: "Technical owner", kind: FieldKind::Person },
+    FieldSpec { name: "affected_systems", label: "Affected systems", kind: FieldKind::TextList },
     FieldSpec {
         name: "data_classes",
         label: "Affected data classes",
-        kind: FieldKind::MultiChoice {
-            options: || keys(DataClass::ALL, DataClass::key),
-        },
+        kind: FieldKind::MultiChoice { options: || keys(DataClass::ALL, DataClass::key) },
     },
-    FieldSpec {
-        name: "incident_types",
-        label: "Incident types",
-        kind: FieldKind::IncidentTypes,
-    },
+    FieldSpec { name: "incident_types", label: "Incident types", kind: FieldKind::IncidentTypes },
     FieldSpec {
         name: "customer_impact",
         label: "Customer impact",
-        kind: FieldKind::Text {
-            max: LONG,
-            required: false,
-        },
+        kind: FieldKind::Text { max: LONG, required: false },
     },
-    FieldSpec {
-        name: "vendor_impact",
-        label: "Vendor impact",
-        kind: FieldKind::Text {
-            max: LONG,
-            required: false,
-        },
-    },
+    FieldSpec { name: "vendor_impact", label: "Vendor impact", kind: FieldKind::Text { max: LONG, required: false } },
     FieldSpec {
         name: "employee_impact",
         label: "Employee impact",
-        kind: FieldKind::Text {
-            max: LONG,
-            required: false,
-        },
+        kind: FieldKind::Text { max: LONG, required: false },
     },
-    FieldSpec {
-        name: "summary",
-        label: "Summary",
-        kind: FieldKind::Text {
-            max: LONG,
-            required: false,
-        },
-    },
+    FieldSpec { name: "summary", label: "Summary", kind: FieldKind::Text { max: LONG, required: false } },
 ];
 
 pub fn spec(name: &str) -> Result<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.name == name).ok_or_else(|| {
         let known: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
-        Error::invalid(
-            name,
-            format!(
-                "Unknown field \"{name}\". Fields you can set: {}.",
-                known.join(", ")
-            ),
-        )
+        Error::invalid(name, format!("Unknown field \"{name}\". Fields you can set: {}.", known.join(", ")))
     })
 }
 
 impl FieldSpec {
     /// Whether the stored column holds JSON (lists) rather than a plain string.
     pub fn is_list(&self) -> bool {
-        matches!(
-            self.kind,
-            FieldKind::MultiChoice { .. } | FieldKind::TextList | FieldKind::IncidentTypes
-        )
+        matches!(self.kind, FieldKind::MultiChoice { .. } | FieldKind::TextList | FieldKind::IncidentTypes)
     }
 
     /// The value meant by a command-line `FIELD=VALUE`. Lists are comma-separated (or a JSON array); incident
@@ -225,21 +110,13 @@ impl FieldSpec {
     pub fn parse_text(&self, text: &str) -> Result<Value> {
         let text = text.trim();
         let value = match self.kind {
-            FieldKind::MultiChoice { .. } | FieldKind::TextList | FieldKind::IncidentTypes
-                if text.starts_with('[') =>
-            {
-                serde_json::from_str(text).map_err(|e| {
-                    Error::invalid(
-                        self.name,
-                        format!("{} is not a valid JSON list: {e}.", self.label),
-                    )
-                })?
+            FieldKind::MultiChoice { .. } | FieldKind::TextList | FieldKind::IncidentTypes if text.starts_with('[') => {
+                serde_json::from_str(text)
+                    .map_err(|e| Error::invalid(self.name, format!("{} is not a valid JSON list: {e}.", self.label)))?
             }
-            FieldKind::MultiChoice { .. } | FieldKind::TextList => Value::Array(
-                split_list(text)
-                    .map(|s| Value::String(s.to_string()))
-                    .collect(),
-            ),
+            FieldKind::MultiChoice { .. } | FieldKind::TextList => {
+                Value::Array(split_list(text).map(|s| Value::String(s.to_string())).collect())
+            }
             FieldKind::IncidentTypes => {
                 let mut tags = Vec::new();
                 for item in split_list(text) {
@@ -247,11 +124,8 @@ impl FieldSpec {
                     let kind = parts.next().unwrap_or_default();
                     let mut tag = json!({ "kind": kind, "owasp_llm": null, "owasp_agentic": null });
                     for part in parts.filter(|p| !p.is_empty()) {
-                        let slot = if part.to_ascii_uppercase().starts_with("LLM") {
-                            "owasp_llm"
-                        } else {
-                            "owasp_agentic"
-                        };
+                        let slot =
+                            if part.to_ascii_uppercase().starts_with("LLM") { "owasp_llm" } else { "owasp_agentic" };
                         tag[slot] = Value::String(part.to_ascii_uppercase());
                     }
                     tags.push(tag);
@@ -267,10 +141,8 @@ impl FieldSpec {
     /// keys, de-duplicated lists). Null and "" clear a field.
     pub fn normalize(&self, value: Value) -> Result<Value> {
         let label = self.label;
-        let required = matches!(
-            self.kind,
-            FieldKind::Text { required: true, .. } | FieldKind::Choice { required: true, .. }
-        );
+        let required =
+            matches!(self.kind, FieldKind::Text { required: true, .. } | FieldKind::Choice { required: true, .. });
         if required && is_empty(&value) {
             return Err(Error::invalid(self.name, format!("{label} is required.")));
         }
@@ -280,10 +152,7 @@ impl FieldSpec {
                 if text.chars().count() > max {
                     return Err(Error::invalid(
                         self.name,
-                        format!(
-                            "{label} is too long ({} characters); keep it under {max}.",
-                            text.chars().count()
-                        ),
+                        format!("{label} is too long ({} characters); keep it under {max}.", text.chars().count()),
                     ));
                 }
                 Ok(Value::String(text))
@@ -314,10 +183,7 @@ impl FieldSpec {
                 if !options.contains(&key.as_str()) {
                     return Err(Error::invalid(
                         self.name,
-                        format!(
-                            "{label} \"{key}\" is not one of the choices: {}.",
-                            options.join(", ")
-                        ),
+                        format!("{label} \"{key}\" is not one of the choices: {}.", options.join(", ")),
                     ));
                 }
                 Ok(Value::String(key))
@@ -328,10 +194,7 @@ impl FieldSpec {
                 if let Some(bad) = items.iter().find(|i| !options.contains(&i.as_str())) {
                     return Err(Error::invalid(
                         self.name,
-                        format!(
-                            "{label}: \"{bad}\" is not one of the choices: {}.",
-                            options.join(", ")
-                        ),
+                        format!("{label}: \"{bad}\" is not one of the choices: {}.", options.join(", ")),
                     ));
                 }
                 Ok(Value::Array(items.into_iter().map(Value::String).collect()))
@@ -354,10 +217,7 @@ impl FieldSpec {
         match value {
             Value::Null => Ok(String::new()),
             Value::String(s) => Ok(s.trim().to_string()),
-            other => Err(Error::invalid(
-                self.name,
-                format!("{} must be text, not {other}.", self.label),
-            )),
+            other => Err(Error::invalid(self.name, format!("{} must be text, not {other}.", self.label))),
         }
     }
 
@@ -365,23 +225,13 @@ impl FieldSpec {
         let items = match value {
             Value::Null => return Ok(Vec::new()),
             Value::Array(items) => items,
-            Value::String(s) => split_list(&s)
-                .map(|s| Value::String(s.to_string()))
-                .collect(),
-            other => {
-                return Err(Error::invalid(
-                    self.name,
-                    format!("{} must be a list, not {other}.", self.label),
-                ))
-            }
+            Value::String(s) => split_list(&s).map(|s| Value::String(s.to_string())).collect(),
+            other => return Err(Error::invalid(self.name, format!("{} must be a list, not {other}.", self.label))),
         };
         let mut out: Vec<String> = Vec::new();
         for item in items {
             let Value::String(s) = item else {
-                return Err(Error::invalid(
-                    self.name,
-                    format!("{} must be a list of text items.", self.label),
-                ));
+                return Err(Error::invalid(self.name, format!("{} must be a list of text items.", self.label)));
             };
             let s = s.trim().to_string();
             if !s.is_empty() && !out.contains(&s) {
@@ -395,12 +245,7 @@ impl FieldSpec {
         let items = match value {
             Value::Null => Vec::new(),
             Value::Array(items) => items,
-            other => {
-                return Err(Error::invalid(
-                    self.name,
-                    format!("Incident types must be a list, not {other}."),
-                ))
-            }
+            other => return Err(Error::invalid(self.name, format!("Incident types must be a list, not {other}."))),
         };
         let mut out: Vec<Value> = Vec::new();
         let mut seen = Vec::new();
@@ -408,42 +253,24 @@ impl FieldSpec {
             let (kind, llm, agentic) = match &item {
                 Value::String(kind) => (kind.clone(), None, None),
                 Value::Object(o) => (
-                    o.get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string(),
-                    o.get("owasp_llm")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
-                    o.get("owasp_agentic")
-                        .and_then(Value::as_str)
-                        .map(str::to_string),
+                    o.get("kind").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    o.get("owasp_llm").and_then(Value::as_str).map(str::to_string),
+                    o.get("owasp_agentic").and_then(Value::as_str).map(str::to_string),
                 ),
                 other => {
-                    return Err(Error::invalid(
-                        self.name,
-                        format!("Incident type {other} is not a type name."),
-                    ));
+                    return Err(Error::invalid(self.name, format!("Incident type {other} is not a type name.")));
                 }
             };
             let kind = IncidentType::parse(kind.trim()).ok_or_else(|| {
                 let known: Vec<&str> = IncidentType::ALL.iter().map(|t| t.key()).collect();
-                Error::invalid(
-                    self.name,
-                    format!(
-                        "\"{kind}\" is not an incident type. Types: {}.",
-                        known.join(", ")
-                    ),
-                )
+                Error::invalid(self.name, format!("\"{kind}\" is not an incident type. Types: {}.", known.join(", ")))
             })?;
             let llm = match llm.filter(|s| !s.is_empty()) {
                 None => None,
                 Some(s) => Some(OwaspLlm::parse(&s).ok_or_else(|| {
                     Error::invalid(
                         self.name,
-                        format!(
-                            "\"{s}\" is not an OWASP LLM Top 10 (2025) ID; use LLM01 to LLM10."
-                        ),
+                        format!("\"{s}\" is not an OWASP LLM Top 10 (2025) ID; use LLM01 to LLM10."),
                     )
                 })?),
             };
@@ -452,9 +279,7 @@ impl FieldSpec {
                 Some(s) => Some(OwaspAgentic::parse(&s).ok_or_else(|| {
                     Error::invalid(
                         self.name,
-                        format!(
-                            "\"{s}\" is not an OWASP Agentic Top 10 (2026) ID; use ASI01 to ASI10."
-                        ),
+                        format!("\"{s}\" is not an OWASP Agentic Top 10 (2026) ID; use ASI01 to ASI10."),
                     )
                 })?),
             };
@@ -469,9 +294,7 @@ impl FieldSpec {
 }
 
 fn split_list(text: &str) -> impl Iterator<Item = &str> {
-    text.split([',', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    text.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn prefix(s: &str) -> String {
@@ -488,7 +311,5 @@ fn is_empty(value: &Value) -> bool {
 
 /// RFC 3339 with an explicit offset; instants without a zone are ambiguous for legal clocks and are refused.
 pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.with_timezone(&Utc))
 }

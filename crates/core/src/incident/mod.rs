@@ -8,9 +8,7 @@ pub use fields::{spec, FieldKind, FieldSpec, FIELDS};
 use crate::audit::{self, canonical, Actor, AuditEntry, Entity};
 use crate::error::{Error, Result};
 use crate::store::{Store, Tx};
-use crate::vocabulary::{
-    DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, Severity, Status,
-};
+use crate::vocabulary::{DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, Severity, Status};
 use crate::{people, profile};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -108,11 +106,7 @@ pub struct Incident {
 pub struct FieldChange {
     pub field: String,
     pub value: Value,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub expected: Option<Value>,
 }
@@ -124,11 +118,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>
 
 impl FieldChange {
     pub fn new(field: impl Into<String>, value: Value) -> Self {
-        FieldChange {
-            field: field.into(),
-            value,
-            expected: None,
-        }
+        FieldChange { field: field.into(), value, expected: None }
     }
 }
 
@@ -140,12 +130,7 @@ pub struct ListFilter {
 
 /// Opens a new incident. `confirm_early_awareness` must be true to accept an awareness time earlier than the
 /// detection time, because it starts the legal clocks earlier.
-pub fn create(
-    store: &Store,
-    actor: &Actor,
-    draft: IncidentFields,
-    confirm_early_awareness: bool,
-) -> Result<Incident> {
+pub fn create(store: &Store, actor: &Actor, draft: IncidentFields, confirm_early_awareness: bool) -> Result<Incident> {
     store.write(actor, |tx| {
         let draft = normalize_all(draft)?;
         validate(&draft, None, tx.at(), confirm_early_awareness)?;
@@ -169,14 +154,7 @@ pub fn create(
         for (field, value) in audited_values(&incident)? {
             if let Some(value) = value {
                 let why = if field == "aware_at" { reason } else { None };
-                tx.record(
-                    Entity::Incident,
-                    &incident.uuid,
-                    &field,
-                    None,
-                    Some(value),
-                    why,
-                )?;
+                tx.record(Entity::Incident, &incident.uuid, &field, None, Some(value), why)?;
             }
         }
         add_owners_to_directory(tx, &incident.fields, None)?;
@@ -245,7 +223,8 @@ pub fn get(store: &Store, key: &str) -> Result<Incident> {
 
 pub fn list(store: &Store, filter: &ListFilter) -> Result<Vec<Incident>> {
     let conn = store.connect()?;
-    let mut stmt = conn.prepare("SELECT * FROM incidents WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at DESC, id DESC")?;
+    let mut stmt =
+        conn.prepare("SELECT * FROM incidents WHERE (?1 IS NULL OR status = ?1) ORDER BY created_at DESC, id DESC")?;
     let rows = stmt.query_map([filter.status.map(Status::key)], |row| Ok(from_row(row)))?;
     rows.map(|r| r?).collect()
 }
@@ -260,11 +239,7 @@ pub fn history(store: &Store, key: &str) -> Result<Vec<AuditEntry>> {
 pub(crate) fn find(conn: &Connection, key: &str) -> Result<Incident> {
     let key = key.trim();
     let row = conn
-        .query_row(
-            "SELECT * FROM incidents WHERE id = upper(?1) OR uuid = lower(?1)",
-            [key],
-            |row| Ok(from_row(row)),
-        )
+        .query_row("SELECT * FROM incidents WHERE id = upper(?1) OR uuid = lower(?1)", [key], |row| Ok(from_row(row)))
         .optional()?;
     row.unwrap_or_else(|| {
         Err(Error::not_found(format!(
@@ -290,23 +265,12 @@ fn normalize_all(draft: IncidentFields) -> Result<IncidentFields> {
 }
 
 /// The rules that involve more than one field or the current time.
-fn validate(
-    f: &IncidentFields,
-    before: Option<&IncidentFields>,
-    now: DateTime<Utc>,
-    confirmed: bool,
-) -> Result<()> {
-    for (name, label, time) in [
-        ("detected_at", "Detection time", f.detected_at),
-        ("aware_at", "Awareness time", f.aware_at),
-    ] {
-        let unchanged = before.is_some_and(|b| {
-            if name == "detected_at" {
-                b.detected_at == time
-            } else {
-                b.aware_at == time
-            }
-        });
+fn validate(f: &IncidentFields, before: Option<&IncidentFields>, now: DateTime<Utc>, confirmed: bool) -> Result<()> {
+    for (name, label, time) in
+        [("detected_at", "Detection time", f.detected_at), ("aware_at", "Awareness time", f.aware_at)]
+    {
+        let unchanged =
+            before.is_some_and(|b| if name == "detected_at" { b.detected_at == time } else { b.aware_at == time });
         if let Some(t) = time.filter(|t| *t > now + CLOCK_SKEW && !unchanged) {
             return Err(Error::invalid(
                 name,
@@ -328,11 +292,7 @@ fn validate(
     Ok(())
 }
 
-fn add_owners_to_directory(
-    tx: &mut Tx<'_>,
-    f: &IncidentFields,
-    before: Option<&IncidentFields>,
-) -> Result<()> {
+fn add_owners_to_directory(tx: &mut Tx<'_>, f: &IncidentFields, before: Option<&IncidentFields>) -> Result<()> {
     for (now, was) in [
         (&f.commander, before.map(|b| &b.commander)),
         (&f.business_owner, before.map(|b| &b.business_owner)),
@@ -348,9 +308,7 @@ fn add_owners_to_directory(
 fn to_map(fields: &IncidentFields) -> Result<Map<String, Value>> {
     match serde_json::to_value(fields)? {
         Value::Object(map) => Ok(map),
-        _ => Err(Error::storage(
-            "An incident did not serialise to an object.",
-        )),
+        _ => Err(Error::storage("An incident did not serialise to an object.")),
     }
 }
 
@@ -367,21 +325,11 @@ fn canonical_of(spec: &FieldSpec, value: Value) -> Result<Option<String>> {
 pub(crate) fn audited_values(incident: &Incident) -> Result<Vec<(String, Option<String>)>> {
     let mut map = match serde_json::to_value(incident)? {
         Value::Object(map) => map,
-        _ => {
-            return Err(Error::storage(
-                "An incident did not serialise to an object.",
-            ))
-        }
+        _ => return Err(Error::storage("An incident did not serialise to an object.")),
     };
     let mut out = Vec::with_capacity(FIELDS.len() + 2);
-    for name in ["id", "created_at"]
-        .into_iter()
-        .chain(FIELDS.iter().map(|f| f.name))
-    {
-        out.push((
-            name.to_string(),
-            map.remove(name).as_ref().and_then(canonical),
-        ));
+    for name in ["id", "created_at"].into_iter().chain(FIELDS.iter().map(|f| f.name)) {
+        out.push((name.to_string(), map.remove(name).as_ref().and_then(canonical)));
     }
     Ok(out)
 }
@@ -424,11 +372,7 @@ fn insert(tx: &Tx<'_>, incident: &Incident) -> Result<()> {
     }
     let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
     tx.execute(
-        &format!(
-            "INSERT INTO incidents ({}) VALUES ({})",
-            columns.join(", "),
-            placeholders.join(", ")
-        ),
+        &format!("INSERT INTO incidents ({}) VALUES ({})", columns.join(", "), placeholders.join(", ")),
         rusqlite::params_from_iter(texts),
     )?;
     Ok(())
@@ -442,18 +386,10 @@ fn from_row(row: &Row<'_>) -> Result<Incident> {
     for spec in FIELDS {
         let raw: Option<String> = row.get(spec.name)?;
         let Some(raw) = raw else { continue };
-        let value = if spec.is_list() {
-            serde_json::from_str(&raw).unwrap_or(Value::Null)
-        } else {
-            Value::String(raw)
-        };
+        let value = if spec.is_list() { serde_json::from_str(&raw).unwrap_or(Value::Null) } else { Value::String(raw) };
         map.insert(spec.name.to_string(), value);
     }
-    let id = map
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let id = map.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
     serde_json::from_value(Value::Object(map)).map_err(|e| {
         Error::storage(format!(
             "Incident {id} holds a value Firebreak cannot read ({e}); it was probably edited outside the app. Run \
@@ -463,9 +399,7 @@ fn from_row(row: &Row<'_>) -> Result<Incident> {
 }
 
 /// Raw column values of every incident for `verify`: uuid and (field, canonical value) pairs.
-pub(crate) fn stored_state(
-    conn: &Connection,
-) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
     let mut stmt = conn.prepare("SELECT * FROM incidents ORDER BY uuid")?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -476,10 +410,7 @@ pub(crate) fn stored_state(
             values.push((name.to_string(), column_canonical(false, row.get(name)?)));
         }
         for spec in FIELDS {
-            values.push((
-                spec.name.to_string(),
-                column_canonical(spec.is_list(), row.get(spec.name)?),
-            ));
+            values.push((spec.name.to_string(), column_canonical(spec.is_list(), row.get(spec.name)?)));
         }
         out.push((uuid, values));
     }
@@ -488,10 +419,5 @@ pub(crate) fn stored_state(
 
 /// The human name of an incident by UUID, for messages.
 pub(crate) fn display_id(conn: &Connection, uuid: &str) -> Option<String> {
-    conn.query_row("SELECT id FROM incidents WHERE uuid = ?1", [uuid], |r| {
-        r.get(0)
-    })
-    .optional()
-    .ok()
-    .flatten()
+    conn.query_row("SELECT id FROM incidents WHERE uuid = ?1", [uuid], |r| r.get(0)).optional().ok().flatten()
 }

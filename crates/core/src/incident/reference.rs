@@ -7,16 +7,9 @@ use rusqlite::Connection;
 /// The next free ID for `day`. Called inside the write transaction, which holds the write lock, so two processes
 /// opening incidents at the same moment cannot be handed the same number.
 pub(super) fn next(conn: &Connection, day: NaiveDate) -> Result<String> {
-    let prefix = format!(
-        "AI-INC-{:04}-{:02}{:02}-",
-        day.year(),
-        day.month(),
-        day.day()
-    );
+    let prefix = format!("AI-INC-{:04}-{:02}{:02}-", day.year(), day.month(), day.day());
     let mut stmt = conn.prepare("SELECT substr(id, ?2) FROM incidents WHERE id LIKE ?1 || '%'")?;
-    let numbers = stmt.query_map(rusqlite::params![prefix, prefix.len() as i64 + 1], |r| {
-        r.get::<_, String>(0)
-    })?;
+    let numbers = stmt.query_map(rusqlite::params![prefix, prefix.len() as i64 + 1], |r| r.get::<_, String>(0))?;
     let mut highest = 0u32;
     for n in numbers {
         highest = highest.max(n?.parse().unwrap_or(0));

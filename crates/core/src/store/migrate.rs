@@ -8,28 +8,30 @@ use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes.
-const MIGRATIONS: &[&[&str]] = &[&[
-    audit::SCHEMA_V1,
-    profile::SCHEMA_V1,
-    people::SCHEMA_V1,
-    incident::SCHEMA_V1,
-]];
+const MIGRATIONS: &[&[&str]] = &[&[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1]];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let shown = path.display();
+/// Refuses files Firebreak must not open: damaged, another program's, or from a newer Firebreak.
+pub(super) fn refuse_unusable(conn: &Connection, path: &Path) -> Result<()> {
     let (version, app_id, tables) = read_header(conn, path)?;
     if app_id != 0 && app_id != APPLICATION_ID || app_id == 0 && version == 0 && tables > 0 {
         return Err(Error::storage(format!(
-            "{shown} is an SQLite database of another program, not a Firebreak database. It was not changed. \
-             Choose another file with --db / FIREBREAK_DB."
+            "{} is an SQLite database of another program, not a Firebreak database. It was not changed. \
+             Choose another file with --db / FIREBREAK_DB.",
+            path.display()
         )));
     }
     if version > SCHEMA_VERSION {
         return Err(newer_schema(path, version));
     }
+    Ok(())
+}
+
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let shown = path.display();
+    let (version, _, _) = read_header(conn, path)?;
     if version == SCHEMA_VERSION {
         return Ok(());
     }
@@ -46,10 +48,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     for (index, steps) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         for sql in *steps {
             tx.execute_batch(sql).map_err(|e| {
-                Error::storage(format!(
-                    "Upgrading {shown} to schema {} failed: {e}. It was not changed.",
-                    index + 1
-                ))
+                Error::storage(format!("Upgrading {shown} to schema {} failed: {e}. It was not changed.", index + 1))
             })?;
         }
     }
@@ -60,18 +59,11 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 fn read_header(conn: &Connection, path: &Path) -> Result<(i64, i32, i64)> {
-    let store = super::Store {
-        path: path.to_path_buf(),
-    };
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| store.unusable(e))?;
-    let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| store.unusable(e))?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| store.unusable(e))?;
+    let store = super::Store { path: path.to_path_buf() };
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| store.unusable(e))?;
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| store.unusable(e))?;
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| store.unusable(e))?;
     Ok((version, app_id, tables))
 }
 
@@ -88,9 +80,7 @@ fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
     let name = format!(
         "{}.schema{version}-backup-{stamp}.db",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "firebreak".into())
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "firebreak".into())
     );
     let target = path.with_file_name(name);
     conn.execute("VACUUM INTO ?1", [target.to_string_lossy()]).map_err(|e| {

@@ -40,13 +40,14 @@ impl Store {
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Error::Io {
-                message: format!(
-                    "Cannot create the folder {} for the database: {e}.",
-                    parent.display()
-                ),
+                message: format!("Cannot create the folder {} for the database: {e}.", parent.display()),
             })?;
         }
         let store = Store { path };
+        // Look before touching: switching to WAL rewrites the header, so a foreign or newer file is refused first.
+        let plain = store.plain_connection()?;
+        migrate::refuse_unusable(&plain, &store.path)?;
+        drop(plain);
         let mut conn = store.raw_connection()?;
         migrate::migrate(&mut conn, &store.path)?;
         Ok(store)
@@ -61,21 +62,19 @@ impl Store {
         self.raw_connection()
     }
 
-    fn raw_connection(&self) -> Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+    fn plain_connection(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| self.unusable(e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(|e| self.unusable(e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.unusable(e))?;
+        Ok(conn)
+    }
+
+    fn raw_connection(&self) -> Result<Connection> {
+        let conn = self.plain_connection()?;
         // The first statement that reads the file is where a damaged or foreign file shows itself.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| self.unusable(e))?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| self.unusable(e))?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(|e| self.unusable(e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.unusable(e))?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| self.unusable(e))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.unusable(e))?;
         Ok(conn)
     }
 
@@ -100,18 +99,12 @@ impl Store {
                 _ => {}
             }
         }
-        Error::storage(format!(
-            "Cannot use the database {shown}: {e}. It was not changed."
-        ))
+        Error::storage(format!("Cannot use the database {shown}: {e}. It was not changed."))
     }
 
     /// The one way to change data: runs `change` inside an IMMEDIATE transaction whose audit entries are chained and
     /// committed together with the change, or not at all.
-    pub fn write<T>(
-        &self,
-        actor: &Actor,
-        change: impl FnOnce(&mut Tx<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub fn write<T>(&self, actor: &Actor, change: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         actor.validate()?;
         let mut conn = self.connect()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -17,12 +17,7 @@ pub struct Tx<'c> {
 impl<'c> Tx<'c> {
     pub(super) fn begin(tx: Transaction<'c>, actor: &Actor) -> Result<Self> {
         let head = audit::Head::read(&tx)?;
-        Ok(Tx {
-            tx,
-            actor: actor.clone(),
-            at: Utc::now().trunc_subsecs(6),
-            head,
-        })
+        Ok(Tx { tx, actor: actor.clone(), at: Utc::now().trunc_subsecs(6), head })
     }
 
     /// The instant this change is recorded at (one instant for the whole transaction).
@@ -56,10 +51,7 @@ impl<'c> Tx<'c> {
             reason.map(str::to_string),
         );
         audit::insert(&self.tx, &entry)?;
-        self.head = audit::Head {
-            seq: entry.seq,
-            hash: entry.hash,
-        };
+        self.head = audit::Head { seq: entry.seq, hash: entry.hash };
         Ok(())
     }
 

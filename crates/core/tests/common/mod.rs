@@ -1,0 +1,33 @@
+#![allow(dead_code)]
+
+use firebreak_core::incident::{self, Incident, IncidentFields};
+use firebreak_core::{Actor, Store};
+use tempfile::TempDir;
+
+pub struct Db {
+    pub dir: TempDir,
+    pub store: Store,
+}
+
+pub fn db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("firebreak.db")).unwrap();
+    Db { dir, store }
+}
+
+pub fn dana() -> Actor {
+    Actor::new("Dana Reyes", Some("Incident commander".into()))
+}
+
+pub fn fields(title: &str) -> IncidentFields {
+    IncidentFields { title: title.into(), ..Default::default() }
+}
+
+pub fn open_incident(db: &Db, title: &str) -> Incident {
+    incident::create(&db.store, &dana(), fields(title), false).unwrap()
+}
+
+/// A second, plain connection to the same file: "another program" editing the database behind Firebreak's back.
+pub fn outsider(db: &Db) -> rusqlite::Connection {
+    rusqlite::Connection::open(db.store.path()).unwrap()
+}

@@ -1,0 +1,120 @@
+//! Opening databases: damaged, foreign, newer and locked files get clear messages and are never changed.
+
+mod common;
+
+use common::*;
+use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::{ErrorCode, Store};
+use serde_json::json;
+use std::time::Duration;
+
+fn bytes(path: &std::path::Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_new_database_is_created_with_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("firebreak.db");
+    let store = Store::open(&path).unwrap();
+    assert!(path.exists());
+    assert_eq!(store.path(), path);
+    // Reopening an up-to-date database changes nothing and works.
+    Store::open(&path).unwrap();
+}
+
+#[test]
+fn a_damaged_file_is_refused_by_name_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firebreak.db");
+    std::fs::write(&path, b"this is not sqlite, it is a shopping list: eggs, milk, bread, and more text".repeat(100))
+        .unwrap();
+    let before = bytes(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("not a Firebreak database or is damaged"), "{message}");
+    assert_eq!(bytes(&path), before, "the damaged file must not be overwritten");
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE recipes (name TEXT)").unwrap();
+    let before = bytes(&path);
+    let err = Store::open(&path).unwrap_err();
+    assert!(err.to_string().contains("another program"), "{err}");
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_database_from_a_newer_firebreak_is_refused_and_untouched() {
+    let db = db();
+    open_incident(&db, "Written by the current version");
+    outsider(&db).pragma_update(None, "user_version", 999).unwrap();
+    let before = bytes(db.store.path());
+    let err = Store::open(db.store.path()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert!(err.to_string().contains("newer Firebreak (schema 999"), "{err}");
+    assert_eq!(bytes(db.store.path()), before);
+}
+
+#[test]
+fn a_folder_given_as_database_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("is a folder"), "{err}");
+}
+
+#[test]
+fn a_writer_waits_for_a_lock_held_by_another_process_instead_of_failing() {
+    let db = db();
+    let inc = open_incident(&db, "Locked meanwhile");
+    let blocker = outsider(&db);
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        blocker.execute_batch("COMMIT").unwrap();
+    });
+    let updated = incident::update(
+        &db.store,
+        &dana(),
+        &inc.id,
+        &[FieldChange::new("summary", json!("written after the wait"))],
+        false,
+    )
+    .unwrap();
+    holder.join().unwrap();
+    assert_eq!(updated.fields.summary, "written after the wait");
+}
+
+#[test]
+fn concurrent_writers_lose_no_edit_and_keep_the_chain_intact() {
+    let db = db();
+    let inc = open_incident(&db, "Two writers");
+    let threads: Vec<_> = ["summary", "customer_impact", "vendor_impact"]
+        .into_iter()
+        .map(|field| {
+            let store = db.store.clone();
+            let id = inc.id.clone();
+            std::thread::spawn(move || {
+                for n in 0..15 {
+                    let change = FieldChange::new(field, json!(format!("{field} edit {n}")));
+                    incident::update(&store, &dana(), &id, &[change], false).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let after = incident::get(&db.store, &inc.id).unwrap();
+    assert_eq!(after.fields.summary, "summary edit 14");
+    assert_eq!(after.fields.customer_impact, "customer_impact edit 14");
+    assert_eq!(after.fields.vendor_impact, "vendor_impact edit 14");
+    let history = incident::history(&db.store, &inc.id).unwrap();
+    assert_eq!(history.iter().filter(|e| e.field != "_created" && e.old_value.is_some()).count(), 42);
+    assert!(firebreak_core::verify::verify(&db.store).unwrap().intact);
+}

@@ -265,6 +265,10 @@ pub fn entries_for(conn: &Connection, entity: Entity, entity_id: &str) -> Result
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Each record's audited fields with their canonical values, as stored: (record ID, [(field, value)]).
+/// Every table the trail covers can list itself this way for `verify`.
+pub(crate) type StoredState = Vec<(String, Vec<(String, Option<String>)>)>;
+
 /// The canonical audited form of a field value: compact JSON, with "nothing" (null, "", []) as `None`, so that
 /// the audit trail and `verify` agree on what equal values are.
 pub fn canonical(value: &serde_json::Value) -> Option<String> {

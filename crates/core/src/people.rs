@@ -109,12 +109,13 @@ pub fn update(store: &Store, actor: &Actor, id: &str, details: PersonDetails) ->
     })
 }
 
-/// Makes sure a person of that name is in the directory (owners named on the command line are added).
-pub(crate) fn ensure(tx: &mut Tx<'_>, name: &str) -> Result<()> {
+/// Makes sure a person of that name is in the directory: owners named on the command line, and the desktop user
+/// themselves, can then be picked as owners.
+pub(crate) fn ensure(tx: &mut Tx<'_>, name: &str, role: &str) -> Result<()> {
     let exists: Option<String> =
         tx.query_row("SELECT uuid FROM people WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
     if exists.is_none() {
-        insert(tx, PersonDetails::named(name).normalized()?)?;
+        insert(tx, PersonDetails { role: role.to_string(), ..PersonDetails::named(name) }.normalized()?)?;
     }
     Ok(())
 }
@@ -169,7 +170,7 @@ fn text(s: &str) -> Option<String> {
 }
 
 /// People rows for `verify`: (uuid, [(field, canonical value)]).
-pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
     let mut stmt = conn.prepare("SELECT * FROM people ORDER BY uuid")?;
     let rows = stmt.query_map([], from_row)?;
     let mut out = Vec::new();

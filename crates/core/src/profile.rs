@@ -105,6 +105,7 @@ pub fn save(store: &Store, profile: Profile) -> Result<Profile> {
                 None,
             )?;
         }
+        crate::people::ensure(tx, &profile.name, &profile.role)?;
         Ok(())
     })?;
     Ok(profile)
@@ -127,10 +128,10 @@ pub fn zones() -> Vec<String> {
 }
 
 /// Settings rows for `verify`: (entity id, [(field, canonical value)]).
-pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
     let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
+    let mut out: crate::audit::StoredState = Vec::new();
     for row in rows {
         let (key, value) = row?;
         let (entity_id, field) = key.split_once('.').unwrap_or(("", key.as_str()));

@@ -222,7 +222,7 @@ fn head_problem(recorded: &Head, last: &Head) -> Problem {
 fn compare(
     conn: &Connection,
     entity: Entity,
-    state: Vec<(String, Vec<(String, Option<String>)>)>,
+    state: audit::StoredState,
     expected: &mut BTreeMap<(String, String), Expected>,
     problems: &mut Vec<Problem>,
 ) {

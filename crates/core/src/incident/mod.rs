@@ -299,7 +299,7 @@ fn add_owners_to_directory(tx: &mut Tx<'_>, f: &IncidentFields, before: Option<&
         (&f.technical_owner, before.map(|b| &b.technical_owner)),
     ] {
         if !now.is_empty() && Some(now) != was {
-            people::ensure(tx, now)?;
+            people::ensure(tx, now, "")?;
         }
     }
     Ok(())
@@ -399,7 +399,7 @@ fn from_row(row: &Row<'_>) -> Result<Incident> {
 }
 
 /// Raw column values of every incident for `verify`: uuid and (field, canonical value) pairs.
-pub(crate) fn stored_state(conn: &Connection) -> Result<Vec<(String, Vec<(String, Option<String>)>)>> {
+pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
     let mut stmt = conn.prepare("SELECT * FROM incidents ORDER BY uuid")?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();

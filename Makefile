@@ -1,0 +1,46 @@
+# Firebreak: `make run` builds and opens the app; `make test` runs every check and test.
+# Both install what a fresh Debian 12 machine lacks first (scripts/install-deps.sh).
+
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test deps deps-e2e ui ui-check build lint unit e2e bindings clean
+
+run: deps ui
+	cargo build --release -p firebreak-app
+	./target/release/firebreak-app
+
+test: deps-e2e ui-check ui lint unit e2e
+
+deps:
+	./scripts/install-deps.sh
+
+deps-e2e:
+	./scripts/install-deps.sh e2e
+
+# The UI is built first: the desktop binary embeds ui/dist.
+ui:
+	cd ui && npm run build
+
+ui-check:
+	cd ui && npm run check && npm test
+
+# One debug build serves clippy, the unit/integration tests and the end-to-end run.
+lint: ui
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit: ui
+	cargo test --workspace
+
+e2e: ui
+	cargo build --workspace
+	./tests/e2e/run.sh
+
+# Regenerates the committed TypeScript bindings from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p firebreak-core bindings
+
+clean:
+	cargo clean
+	rm -rf ui/dist tests/e2e/artifacts

@@ -1,0 +1,162 @@
+// End to end: the real Firebreak desktop binary under Xvfb, driven through tauri-driver + WebKitWebDriver.
+// Each step saves a screenshot to tests/e2e/artifacts/ so people can look at what users see.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { WebDriver, sleep } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const app = process.env.FIREBREAK_APP ?? join(root, 'target/debug/firebreak-app');
+const cli = process.env.FIREBREAK_CLI ?? join(root, 'target/debug/firebreak');
+const artifacts = join(root, 'tests/e2e/artifacts');
+const port = Number(process.env.WEBDRIVER_PORT ?? 4444);
+
+let driver;
+let wd;
+let dataDir;
+let db;
+let shot = 0;
+
+async function screenshot(name) {
+  shot += 1;
+  const file = join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
+  writeFileSync(file, await wd.screenshot());
+}
+
+async function rows(testId) {
+  return wd.findAll(`[data-testid="${testId}"]`);
+}
+
+describe('Firebreak desktop app', () => {
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-'));
+    db = join(dataDir, 'firebreak.db');
+    // An alert pipeline opened an incident from the command line before anyone started the app.
+    execFileSync(cli, ['incident', 'new', '--title', 'Invoice agent paid a supplier twice', '--business-owner', 'Sam Ortiz',
+      '--set', 'severity=sev2'], { env: { ...process.env, FIREBREAK_DB: db, FIREBREAK_ACTOR: 'Alert pipeline' } });
+    driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+      env: { ...process.env, FIREBREAK_DB: db, TZ: 'UTC' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    wd = await WebDriver.start(`http://127.0.0.1:${port}`, app);
+  });
+
+  after(async () => {
+    if (wd) await wd.quit();
+    if (driver) driver.kill();
+    await sleep(300);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks for name, role and time zone on first start', async () => {
+    await wd.byTestId('profile-name', { timeoutMs: 30000 });
+    await screenshot('first-run');
+    await wd.type('profile-name', 'Dana Reyes');
+    await wd.type('profile-role', 'Incident commander');
+    await wd.select('profile-timezone', 'Europe/Berlin');
+    await wd.clickTestId('profile-save');
+    await wd.byTestId('register-table');
+    const found = await rows('register-row');
+    assert.equal(found.length, 1, 'the incident opened from the CLI is in the register');
+    await screenshot('register');
+  });
+
+  it('refuses an incident without a title, next to the field', async () => {
+    await wd.clickTestId('nav-new-incident');
+    await wd.byTestId('field-title');
+    await wd.clickTestId('create-incident');
+    const message = await wd.text('[data-testid="error-title"]');
+    assert.match(message, /title/i);
+    await screenshot('new-incident-validation');
+  });
+
+  let id;
+  it('opens an incident through the form, confirming an early awareness time', async () => {
+    // Agent output is shown as text: this title must appear literally, never as markup.
+    await wd.type('field-title', 'Refund bot emailed wrong amounts <img src=x onerror=alert(1)>');
+    assert.equal((await rows('error-title')).length, 0, 'the title error goes once a title is typed');
+    await wd.type('field-summary', 'The refund agent told 40 customers they would get the wrong refund.');
+    await wd.type('field-workflow', 'Customer refunds');
+    await wd.type('field-detected_at', '2026-11-20 09:00');
+    await wd.type('field-aware_at', '2026-11-20 08:30');
+    await wd.select('field-severity', 'sev1');
+    await wd.select('field-business_owner', 'Sam Ortiz');
+    await wd.click('[data-testid="field-data_classes-personal_data"]');
+    await wd.click('[data-testid="field-incident_types-external_send"]');
+    await screenshot('new-incident-filled');
+    await wd.clickTestId('create-incident');
+    await wd.byTestId('confirm-dialog');
+    await screenshot('confirm-early-awareness');
+    await wd.clickTestId('confirm-yes');
+    id = (await wd.text('[data-testid="incident-id"]')).trim();
+    assert.match(id, /^AI-INC-\d{4}-\d{4}-\d{3}$/);
+    assert.equal(await wd.text('[data-testid="incident-title"]'), 'Refund bot emailed wrong amounts <img src=x onerror=alert(1)>');
+    await screenshot('incident-record');
+  });
+
+  it('finds the incident in the register by search', async () => {
+    await wd.clickTestId('nav-register');
+    await wd.until('two incidents', async () => (await rows('register-row')).length === 2);
+    await wd.type('register-search', 'refund bot');
+    const found = await wd.until('one search hit', async () => {
+      const r = await rows('register-row');
+      return r.length === 1 ? r : null;
+    });
+    assert.equal(await wd.attribute(found[0], 'data-id'), id);
+    await screenshot('register-search');
+    await wd.type('register-search', id.toLowerCase());
+    await wd.until('search by ID', async () => (await rows('register-row')).length === 1);
+    await wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
+    await wd.byTestId('incident-id');
+  });
+
+  it('changes a field and shows who changed it in the history', async () => {
+    await wd.select('field-status', 'contained');
+    await wd.clickTestId('save-changes');
+    await wd.byTestId('toast');
+    await wd.clickTestId('tab-history');
+    const entry = await wd.until('the status change in the history', async () => {
+      for (const row of await rows('history-row')) {
+        const text = await wd.textOf(row);
+        if (/Status/.test(text) && /Contained/.test(text)) return text;
+      }
+      return null;
+    });
+    assert.match(entry, /Dana Reyes/);
+    assert.match(entry, /Investigating/);
+    await screenshot('incident-history');
+  });
+
+  it('verifies record integrity, and names an edit made outside the app', async () => {
+    await wd.clickTestId('verify-button');
+    assert.match(await wd.text('[data-testid="verify-result"]'), /Record intact/);
+    await screenshot('verify-intact');
+    await wd.clickTestId('verify-close');
+
+    execFileSync('python3', ['-c', `import sqlite3; c = sqlite3.connect(${JSON.stringify(db)}); c.execute("UPDATE incidents SET title = 'Nothing to see here' WHERE id = ?", (${JSON.stringify(id)},)); c.commit()`]);
+    await wd.clickTestId('verify-button');
+    const result = await wd.until('a broken verification', async () => {
+      const text = await wd.text('[data-testid="verify-result"]');
+      return /NOT intact/.test(text) ? text : null;
+    });
+    assert.match(result, new RegExp(id));
+    assert.match(result, /title/);
+    await screenshot('verify-tampered');
+    await wd.clickTestId('verify-close');
+  });
+
+  it('keeps a people directory', async () => {
+    await wd.clickTestId('nav-people');
+    await wd.type('person-name', 'Lee Chen');
+    await wd.type('person-role', 'Technical owner');
+    await wd.type('person-email', 'lee.chen@example.com');
+    await wd.clickTestId('person-save');
+    await wd.until('three people', async () => (await rows('person-row')).length === 3);
+    await screenshot('people');
+  });
+});

@@ -1,0 +1,155 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the Firebreak window through tauri-driver without
+// pulling a browser-automation framework (and its browser downloads) into the build.
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class WebDriver {
+  constructor(base, sessionId) {
+    this.base = base;
+    this.sessionId = sessionId;
+  }
+
+  static async start(base, application, { timeoutMs = 60000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let lastError;
+    while (Date.now() < deadline) {
+      try {
+        const value = await request('POST', `${base}/session`, {
+          capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+        });
+        return new WebDriver(base, value.sessionId);
+      } catch (e) {
+        lastError = e;
+        await sleep(500);
+      }
+    }
+    throw new Error(`could not start a WebDriver session: ${lastError}`);
+  }
+
+  async cmd(method, path, body) {
+    return request(method, `${this.base}/session/${this.sessionId}${path}`, body);
+  }
+
+  async quit() {
+    await this.cmd('DELETE', '').catch(() => {});
+  }
+
+  /** Waits until `css` matches a displayed element and returns its id. */
+  async find(css, { timeoutMs = 15000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.cmd('POST', '/elements', { using: 'css selector', value: css }).catch(() => []);
+      for (const el of found) {
+        const id = el[ELEMENT];
+        const shown = await this.cmd('GET', `/element/${id}/displayed`).catch(() => false);
+        if (shown) return id;
+      }
+      if (Date.now() > deadline) throw new Error(`no visible element matches ${css}`);
+      await sleep(150);
+    }
+  }
+
+  async findAll(css) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return found.map((el) => el[ELEMENT]);
+  }
+
+  async byTestId(id, opts) {
+    return this.find(`[data-testid="${id}"]`, opts);
+  }
+
+  async click(css) {
+    const id = await this.find(css);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.cmd('POST', `/element/${id}/click`, {});
+        return;
+      } catch (e) {
+        // The driver scrolls the element just into view, where a fixed bar or a toast may cover it: centre it and
+        // try again, as a person would.
+        if (attempt >= 10 || !/click intercepted/.test(String(e))) throw new Error(`clicking ${css}: ${e.message}`);
+        await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
+        await sleep(300);
+      }
+    }
+  }
+
+  async clickTestId(testId) {
+    await this.click(`[data-testid="${testId}"]`);
+  }
+
+  async type(testId, text, { clear = true } = {}) {
+    const id = await this.byTestId(testId);
+    if (clear) await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text });
+  }
+
+  /** Chooses an option of a <select>. Native option pop-ups cannot be clicked reliably through WebKitWebDriver,
+   *  so the choice is made the way the browser does it: set the value and fire `change`. */
+  async select(testId, value) {
+    await this.find(`[data-testid="${testId}"] option[value="${value}"]`).catch(async () => {
+      // Options inside a closed <select> are not "displayed"; it is enough that the option exists.
+      const all = await this.findAll(`[data-testid="${testId}"] option[value="${value}"]`);
+      if (all.length === 0) throw new Error(`${testId} has no option ${value}`);
+    });
+    await this.script(
+      `const s = document.querySelector('[data-testid="${testId}"]'); s.value = arguments[0];
+       s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true }));`,
+      [value],
+    );
+  }
+
+  async text(css) {
+    const id = await this.find(css);
+    return this.cmd('GET', `/element/${id}/text`);
+  }
+
+  async textOf(elementId) {
+    return this.cmd('GET', `/element/${elementId}/text`);
+  }
+
+  async attribute(elementId, name) {
+    return this.cmd('GET', `/element/${elementId}/attribute/${name}`);
+  }
+
+  async script(source, args = []) {
+    return this.cmd('POST', '/execute/sync', { script: source, args });
+  }
+
+  /** Polls until `predicate` (async) returns a truthy value. */
+  async until(what, predicate, { timeoutMs = 15000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+      try {
+        last = await predicate();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+      await sleep(200);
+    }
+  }
+
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+}
+
+async function request(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,89 @@
+// The only module that talks to the Rust side. One typed function per Tauri command; a rejected invoke becomes
+// a thrown ApiFailure carrying the backend's stable error code (branch on `code`, never on message text).
+
+import { invoke } from '@tauri-apps/api/core';
+import type { ApiError } from './bindings/ApiError';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { FieldChange } from './bindings/FieldChange';
+import type { Incident } from './bindings/Incident';
+import type { IncidentFields } from './bindings/IncidentFields';
+import type { Person } from './bindings/Person';
+import type { PersonDetails } from './bindings/PersonDetails';
+import type { Profile } from './bindings/Profile';
+import type { Startup } from './bindings/Startup';
+import type { VerifyReport } from './bindings/VerifyReport';
+import type { Vocabulary } from './bindings/Vocabulary';
+
+const CODES: readonly ErrorCode[] = [
+  'not_found',
+  'invalid_input',
+  'confirmation_required',
+  'conflict',
+  'gate_blocked',
+  'storage',
+  'io',
+];
+
+export class ApiFailure extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+  readonly missing: string[];
+
+  constructor(e: ApiError) {
+    super(e.message);
+    this.name = 'ApiFailure';
+    this.code = e.code;
+    this.field = e.field;
+    this.missing = e.missing;
+  }
+}
+
+function isApiError(e: unknown): e is ApiError {
+  if (typeof e !== 'object' || e === null) return false;
+  const r = e as Record<string, unknown>;
+  return typeof r.code === 'string' && (CODES as readonly string[]).includes(r.code) && typeof r.message === 'string';
+}
+
+/** Any rejection as an ApiFailure: the backend's ApiError as is, anything else (IPC failure) as `io`. */
+export function toFailure(e: unknown): ApiFailure {
+  if (e instanceof ApiFailure) return e;
+  if (isApiError(e)) {
+    return new ApiFailure({
+      code: e.code,
+      message: e.message,
+      field: typeof e.field === 'string' ? e.field : null,
+      missing: Array.isArray(e.missing) ? e.missing.filter((m): m is string => typeof m === 'string') : [],
+    });
+  }
+  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : 'Firebreak could not reach its backend.';
+  return new ApiFailure({ code: 'io', message, field: null, missing: [] });
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+export const startup = (): Promise<Startup> => call('startup');
+export const saveProfile = (profile: Profile): Promise<Profile> => call('save_profile', { profile });
+export const timeZones = (): Promise<string[]> => call('time_zones');
+export const vocabulary = (): Promise<Vocabulary> => call('vocabulary');
+export const listPeople = (): Promise<Person[]> => call('list_people');
+export const addPerson = (details: PersonDetails): Promise<Person> => call('add_person', { details });
+export const updatePerson = (id: string, details: PersonDetails): Promise<Person> =>
+  call('update_person', { id, details });
+export const listIncidents = (): Promise<Incident[]> => call('list_incidents');
+export const getIncident = (id: string): Promise<Incident> => call('get_incident', { id });
+export const createIncident = (fields: IncidentFields, confirmEarlyAwareness: boolean): Promise<Incident> =>
+  call('create_incident', { fields, confirm_early_awareness: confirmEarlyAwareness });
+export const updateIncident = (
+  id: string,
+  changes: FieldChange[],
+  confirmEarlyAwareness: boolean,
+): Promise<Incident> => call('update_incident', { id, changes, confirm_early_awareness: confirmEarlyAwareness });
+export const incidentHistory = (id: string): Promise<AuditEntry[]> => call('incident_history', { id });
+export const verifyIntegrity = (): Promise<VerifyReport> => call('verify_integrity');

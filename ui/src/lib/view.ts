@@ -1,0 +1,7 @@
+// Client-side navigation state (no router): which screen is shown.
+export type View =
+  | { name: 'register' }
+  | { name: 'new' }
+  | { name: 'people' }
+  | { name: 'profile' }
+  | { name: 'incident'; id: string };

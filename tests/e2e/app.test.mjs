@@ -138,14 +138,14 @@ describe('Firebreak desktop app', () => {
     await screenshot('verify-intact');
     await wd.clickTestId('verify-close');
 
-    execFileSync('python3', ['-c', `import sqlite3; c = sqlite3.connect(${JSON.stringify(db)}); c.execute("UPDATE incidents SET title = 'Nothing to see here' WHERE id = ?", (${JSON.stringify(id)},)); c.commit()`]);
+    execFileSync('python3', ['-c', `import sqlite3; c = sqlite3.connect(${JSON.stringify(db)}); c.execute("UPDATE incidents SET summary = 'Nothing to see here' WHERE id = ?", (${JSON.stringify(id)},)); c.commit()`]);
     await wd.clickTestId('verify-button');
     const result = await wd.until('a broken verification', async () => {
       const text = await wd.text('[data-testid="verify-result"]');
       return /NOT intact/.test(text) ? text : null;
     });
     assert.match(result, new RegExp(id));
-    assert.match(result, /title/);
+    assert.match(result, /summary/);
     await screenshot('verify-tampered');
     await wd.clickTestId('verify-close');
   });
@@ -158,5 +158,15 @@ describe('Firebreak desktop app', () => {
     await wd.clickTestId('person-save');
     await wd.until('three people', async () => (await rows('person-row')).length === 3);
     await screenshot('people');
+  });
+
+  it('shows every open incident in the register, sorted by severity', async () => {
+    await wd.clickTestId('nav-register');
+    await wd.until('two incidents', async () => (await rows('register-row')).length === 2);
+    await wd.clickTestId('sort-severity');
+    const first = (await rows('register-row'))[0];
+    assert.equal(await wd.attribute(first, 'data-id'), id, 'the Sev 1 incident comes before the Sev 2 one');
+    await sleep(4500); // let the last notice fade so the picture shows the register alone
+    await screenshot('register-overview');
   });
 });

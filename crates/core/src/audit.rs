@@ -66,32 +66,35 @@ impl Actor {
     }
 }
 
-/// The kinds of record the audit trail covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export_to = "Entity.ts")]
-pub enum Entity {
-    Incident,
-    Person,
-    Settings,
-}
+crate::choices!(
+    /// The kinds of record the audit trail covers (the label is how messages name them).
+    Entity, "Entity.ts" {
+        Incident => ("incident", "incident"),
+        Person => ("person", "person"),
+        Settings => ("settings", "settings"),
+        SeverityAssessment => ("severity_assessment", "severity assessment"),
+        Override => ("override", "override"),
+        PauseAction => ("pause_action", "pause action"),
+        PlaybookStep => ("playbook_step", "playbook step"),
+        ContainmentItem => ("containment_item", "containment item"),
+        EvidenceItem => ("evidence_item", "evidence item"),
+        EvidenceFile => ("evidence_file", "evidence file"),
+        CustodyEvent => ("custody_event", "custody event"),
+        AffectedObject => ("affected_object", "affected object"),
+        RecoveryLogEntry => ("recovery_log_entry", "recovery log entry"),
+        AuditAnswer => ("audit_answer", "audit answer"),
+        Communication => ("communication", "communication"),
+        Postmortem => ("postmortem", "postmortem"),
+        TimelineEntry => ("timeline_entry", "timeline entry"),
+        RemediationItem => ("remediation_item", "remediation item"),
+        ReenableAnswer => ("reenable_answer", "re-enable answer"),
+        ReenableSignoff => ("reenable_signoff", "re-enable sign-off"),
+    }
+);
 
 impl Entity {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Entity::Incident => "incident",
-            Entity::Person => "person",
-            Entity::Settings => "settings",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Entity> {
-        match s {
-            "incident" => Some(Entity::Incident),
-            "person" => Some(Entity::Person),
-            "settings" => Some(Entity::Settings),
-            _ => None,
-        }
+        self.key()
     }
 }
 

@@ -17,6 +17,31 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::audit::AuditEntry::export_all_to(dir)?;
     crate::audit::Actor::export_all_to(dir)?;
     crate::verify::VerifyReport::export_all_to(dir)?;
+    export_phases(dir)
+}
+
+fn export_phases(dir: &Path) -> Result<(), ExportError> {
+    use crate::phases::*;
+    severity::SeverityAssessment::export_all_to(dir)?;
+    overrides::Override::export_all_to(dir)?;
+    pause::PauseAction::export_all_to(dir)?;
+    playbook::PlaybookStepState::export_all_to(dir)?;
+    containment::ContainmentItem::export_all_to(dir)?;
+    evidence::EvidenceItem::export_all_to(dir)?;
+    evidence::EvidenceFile::export_all_to(dir)?;
+    evidence::CustodyEvent::export_all_to(dir)?;
+    affected::AffectedObject::export_all_to(dir)?;
+    affected::RecoveryLogEntry::export_all_to(dir)?;
+    affected::AuditAnswer::export_all_to(dir)?;
+    affected::AuditQuestion::export_all_to(dir)?;
+    communication::Communication::export_all_to(dir)?;
+    postmortem::Postmortem::export_all_to(dir)?;
+    postmortem::TimelineEntry::export_all_to(dir)?;
+    postmortem::RemediationItem::export_all_to(dir)?;
+    reenable::ReenableAnswer::export_all_to(dir)?;
+    reenable::ReenableSignoff::export_all_to(dir)?;
+    reenable::ReenableQuestion::export_all_to(dir)?;
+    PhaseProgress::export_all_to(dir)?;
     Ok(())
 }
 

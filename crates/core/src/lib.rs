@@ -1,14 +1,17 @@
 //! firebreak-core: Firebreak's domain model, SQLite store, tamper-evident audit trail and rules.
 //! No Tauri and no UI: the desktop app and the `firebreak` CLI are thin callers of this crate.
 
+#[macro_use]
+pub mod vocabulary;
 pub mod audit;
 pub mod error;
 pub mod incident;
 pub mod people;
+pub mod phases;
 pub mod profile;
+pub mod record;
 pub mod store;
 pub mod verify;
-pub mod vocabulary;
 
 pub use audit::Actor;
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -135,6 +135,9 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
     ] {
         compare(conn, entity, state, &mut expected, &mut value_problems);
     }
+    for table in crate::phases::TABLES {
+        compare(conn, table.entity, table.stored_state(conn)?, &mut expected, &mut value_problems);
+    }
     for ((entity, id), record) in &expected {
         if record.created {
             let entity = Entity::parse(entity);
@@ -146,7 +149,7 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
                 field: None,
                 message: format!(
                     "The {} {id} recorded in the audit trail is missing from the database: it was deleted outside Firebreak.",
-                    entity.map(Entity::as_str).unwrap_or("record")
+                    entity.map(Entity::label).unwrap_or("record")
                 ),
             });
         }
@@ -236,6 +239,7 @@ fn compare(
                 .map(|v| serde_json::from_str::<String>(&v).unwrap_or(v))
                 .unwrap_or_else(|| id.clone()),
             Entity::Settings => format!("settings ({id})"),
+            _ => id.clone(),
         };
         let Some(audited) = expected.remove(&(entity.as_str().to_string(), id.clone())) else {
             problems.push(Problem {
@@ -246,7 +250,7 @@ fn compare(
                 field: None,
                 message: format!(
                     "The {} {record_name} has no audit trail: it was added to the database outside Firebreak.",
-                    entity.as_str()
+                    entity.label()
                 ),
             });
             continue;
@@ -267,7 +271,7 @@ fn compare(
                     field: Some(field.clone()),
                     message: format!(
                         "{} {record_name}, field \"{field}\": the database holds {} but it was {last}. It was changed outside Firebreak.",
-                        capitalized(entity.as_str()),
+                        capitalized(entity.label()),
                         shown(&actual)
                     ),
                 });

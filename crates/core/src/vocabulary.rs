@@ -1,14 +1,15 @@
 //! The choice lists of the incident record, with the plain-language labels the UI and reports show.
 //! Stored values are the snake_case keys; labels may be reworded without touching stored data.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 /// Declares a choice enum with its stored keys and labels in one place, so they cannot drift apart.
+#[macro_export]
 macro_rules! choices {
     ($(#[$meta:meta])* $name:ident, $file:literal { $($variant:ident => ($key:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, ts_rs::TS)]
         #[ts(export_to = $file)]
         pub enum $name {
             $(#[serde(rename = $key)] $variant),+
@@ -29,8 +30,11 @@ macro_rules! choices {
                 match key { $($key => Some($name::$variant),)+ _ => None }
             }
 
-            pub fn options() -> Vec<Choice> {
-                Self::ALL.iter().map(|c| Choice { key: c.key().to_string(), label: c.label().to_string() }).collect()
+            pub fn options() -> Vec<$crate::vocabulary::Choice> {
+                Self::ALL
+                    .iter()
+                    .map(|c| $crate::vocabulary::Choice { key: c.key().to_string(), label: c.label().to_string() })
+                    .collect()
             }
         }
 

@@ -118,3 +118,39 @@ fn concurrent_writers_lose_no_edit_and_keep_the_chain_intact() {
     assert_eq!(history.iter().filter(|e| e.field != "_created" && e.old_value.is_some()).count(), 42);
     assert!(firebreak_core::verify::verify(&db.store).unwrap().intact);
 }
+
+#[test]
+fn an_older_database_is_backed_up_then_upgraded() {
+    let db = db();
+    let inc = open_incident(&db, "Kept across the upgrade");
+    // Make it look like a schema-1 database: drop what later versions add.
+    let conn = outsider(&db);
+    let later: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'audit_head', 'settings', 'people', 'incidents')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|n| n.unwrap())
+        .collect();
+    assert!(!later.is_empty());
+    for table in &later {
+        conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+
+    let store = Store::open(db.store.path()).unwrap();
+    let backups: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("firebreak.db.schema1-backup-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "one backup beside the database: {backups:?}");
+    let backup = Store::open(db.dir.path().join(&backups[0]));
+    // The backup is the old database as it was (opening it upgrades that copy, which is fine for a restore).
+    assert!(backup.is_ok());
+    assert_eq!(incident::get(&store, &inc.id).unwrap().fields.title, "Kept across the upgrade");
+    let version: i64 = outsider(&db).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, firebreak_core::store::SCHEMA_VERSION);
+    assert!(firebreak_core::verify::verify(&store).unwrap().intact);
+}

@@ -1,0 +1,181 @@
+//! Audited tables of the response phases (pause actions, evidence, affected objects, …): one generic way to insert,
+//! update, read and verify rows, so each phase module only states its row type and its rules.
+//!
+//! Every field column holds the field's canonical JSON (see [`audit::canonical`]), so the column, the audit trail
+//! and `verify` compare equal values equally, whatever the field's type. Rows are read back through serde.
+
+use crate::audit::{self, canonical, Entity, StoredState};
+use crate::error::{Error, Result};
+use crate::store::Tx;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// An audited table: its audit entity, its SQL name and its field columns (besides `uuid`). The row type's JSON
+/// has these fields plus `id`, which is the row's UUID.
+pub struct Table {
+    pub entity: Entity,
+    pub name: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+impl Table {
+    /// Inserts a row and audits its creation and every non-empty field.
+    pub fn insert<T: Serialize>(&self, tx: &mut Tx<'_>, row: &T) -> Result<String> {
+        let (id, values) = self.values(row)?;
+        let columns: Vec<&str> = std::iter::once("uuid").chain(self.fields.iter().copied()).collect();
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let mut params: Vec<SqlValue> = vec![SqlValue::Text(id.clone())];
+        params.extend(values.iter().map(|(_, v)| v.clone().map_or(SqlValue::Null, SqlValue::Text)));
+        tx.execute(
+            &format!("INSERT INTO {} ({}) VALUES ({})", self.name, columns.join(", "), placeholders.join(", ")),
+            params_from_iter(params),
+        )?;
+        tx.record(self.entity, &id, audit::CREATED, None, None, None)?;
+        for (field, value) in values {
+            if value.is_some() {
+                tx.record(self.entity, &id, field, None, value, None)?;
+            }
+        }
+        Ok(id)
+    }
+
+    /// Writes the fields that differ between `before` and `after` (same row), each with its audit entry.
+    /// Returns the names of the changed fields.
+    pub fn update<T: Serialize>(
+        &self,
+        tx: &mut Tx<'_>,
+        before: &T,
+        after: &T,
+        reason: Option<&str>,
+    ) -> Result<Vec<&'static str>> {
+        let (id, old) = self.values(before)?;
+        let (after_id, new) = self.values(after)?;
+        if id != after_id {
+            return Err(Error::storage(format!("A {} cannot change its ID.", self.entity.as_str())));
+        }
+        let mut changed = Vec::new();
+        for ((field, old), (_, new)) in old.into_iter().zip(new) {
+            if old != new {
+                tx.execute(
+                    &format!("UPDATE {} SET {field} = ?1 WHERE uuid = ?2", self.name),
+                    rusqlite::params![new, id],
+                )?;
+                tx.record(self.entity, &id, field, old, new, reason)?;
+                changed.push(field);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// One row by UUID.
+    pub fn get<T: DeserializeOwned>(&self, conn: &Connection, id: &str) -> Result<Option<T>> {
+        let mut rows = self.select(conn, "uuid = ?1", &[&id])?;
+        Ok(rows.pop())
+    }
+
+    /// Rows matching an SQL condition over the table's columns (values compare as canonical JSON text).
+    pub fn select<T: DeserializeOwned>(
+        &self,
+        conn: &Connection,
+        condition: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<T>> {
+        let sql = format!("SELECT * FROM {} WHERE {condition} ORDER BY rowid", self.name);
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut map = Map::new();
+            let id: String = row.get("uuid")?;
+            map.insert("id".into(), Value::String(id.clone()));
+            for field in self.fields {
+                let raw: Option<String> = row.get(*field)?;
+                if let Some(raw) = raw {
+                    let value = serde_json::from_str(&raw).map_err(|_| self.damaged(&id, field))?;
+                    map.insert(field.to_string(), value);
+                }
+            }
+            out.push(serde_json::from_value(Value::Object(map)).map_err(|_| self.damaged(&id, "a field"))?);
+        }
+        Ok(out)
+    }
+
+    /// Whether a row exists (used to refuse references to rows of another incident).
+    pub fn exists(&self, conn: &Connection, condition: &str, params: &[&dyn rusqlite::ToSql]) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {} WHERE {condition} LIMIT 1", self.name);
+        Ok(conn.query_row(&sql, params, |_| Ok(())).optional()?.is_some())
+    }
+
+    /// Every row's audited values, exactly as stored, for `verify`.
+    pub(crate) fn stored_state(&self, conn: &Connection) -> Result<StoredState> {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {} ORDER BY uuid", self.name))?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get("uuid")?;
+            let mut values = Vec::with_capacity(self.fields.len());
+            for field in self.fields {
+                let raw: Option<String> = row.get(*field)?;
+                // Columns hold canonical JSON already; re-canonicalising catches hand-written equivalents too.
+                let value =
+                    raw.map(|r| serde_json::from_str::<Value>(&r).ok().and_then(|v| canonical(&v)).unwrap_or(r));
+                values.push((field.to_string(), value));
+            }
+            out.push((id, values));
+        }
+        Ok(out)
+    }
+
+    /// The row's ID and the canonical value of each field, in `fields` order.
+    fn values<T: Serialize>(&self, row: &T) -> Result<(String, RowValues)> {
+        let Value::Object(mut map) = serde_json::to_value(row)? else {
+            return Err(Error::storage(format!("A {} did not serialise to an object.", self.entity.as_str())));
+        };
+        let id = map.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        if id.is_empty() {
+            return Err(Error::storage(format!("A {} has no ID.", self.entity.as_str())));
+        }
+        let values = self.fields.iter().map(|f| (*f, map.remove(*f).as_ref().and_then(canonical))).collect();
+        Ok((id, values))
+    }
+
+    fn damaged(&self, id: &str, field: &str) -> Error {
+        Error::storage(format!(
+            "The {} {id} holds a value in {field} that Firebreak cannot read; it was probably edited outside the app. \
+             Run `firebreak audit verify` to see what changed, then restore the database from a backup.",
+            self.entity.as_str()
+        ))
+    }
+}
+
+/// A row's canonical field values, in the table's field order.
+type RowValues = Vec<(&'static str, Option<String>)>;
+
+/// A new UUID v7 for a row.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::phases::TABLES;
+
+    /// Each table's columns are exactly `uuid` plus its declared fields, so no field is silently unaudited.
+    #[test]
+    fn every_phase_table_has_exactly_its_declared_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(dir.path().join("t.db")).unwrap();
+        let conn = store.connect().unwrap();
+        for table in TABLES {
+            let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.name)).unwrap();
+            let columns: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|c| c.unwrap()).collect();
+            let mut expected = vec!["uuid".to_string()];
+            expected.extend(table.fields.iter().map(|f| f.to_string()));
+            assert_eq!(columns, expected, "table {}", table.name);
+            assert_eq!(table.fields[0], "incident", "table {} is tied to its incident first", table.name);
+        }
+    }
+}

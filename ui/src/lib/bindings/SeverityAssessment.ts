@@ -20,4 +20,8 @@ triggered_by: Array<string>, chosen: Severity,
 /**
  * Required when `chosen` is lower than `suggested`.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * Who assessed (the actor of the change), kept on the row so the history needs no join with the trail.
+ */
+assessed_by: string, assessed_at: string, };

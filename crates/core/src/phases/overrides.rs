@@ -39,6 +39,7 @@ pub struct Override {
     pub kind: String,
     pub reason: String,
     /// What Firebreak suggested or required (e.g. "sev1", or the missing items).
+    #[serde(default)]
     pub prior: Vec<String>,
     /// What was done instead (e.g. "sev2", or "status set to closed").
     pub outcome: String,

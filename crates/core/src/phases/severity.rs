@@ -43,9 +43,11 @@ pub struct SeverityAssessment {
     /// The incident's UUID.
     pub incident: String,
     /// Answer key → yes (true) / no (false). Unanswered questions are absent.
+    #[serde(default)]
     pub answers: BTreeMap<String, bool>,
     pub suggested: Severity,
-    /// The answer keys that produced the suggestion (triggers and raisers).
+    /// The answer keys that produced the suggestion (triggers and raisers); empty when nothing triggered.
+    #[serde(default)]
     pub triggered_by: Vec<String>,
     pub chosen: Severity,
     /// Required when `chosen` is lower than `suggested`.

@@ -14,7 +14,7 @@ incident: string,
  */
 answers: { [key in string]?: boolean }, suggested: Severity, 
 /**
- * The answer keys that produced the suggestion (triggers and raisers).
+ * The answer keys that produced the suggestion (triggers and raisers); empty when nothing triggered.
  */
 triggered_by: Array<string>, chosen: Severity, 
 /**

@@ -20,10 +20,12 @@ fn assessments(db: &Db, id: &str) -> Vec<SeverityAssessment> {
     severity::history(&db.store, id).unwrap()
 }
 
+/// (answered yes, answered no, suggested level, triggered_by)
+type Case = (&'static [&'static str], &'static [&'static str], Severity, &'static [&'static str]);
+
 #[test]
 fn the_suggestion_follows_the_rubric() {
-    // (answered yes, answered no, suggested, triggered_by)
-    let cases: &[(&[&str], &[&str], Severity, &[&str])] = &[
+    let cases: &[Case] = &[
         (&[], &[], Sev3, &[]),
         (&[], &["material_harm", "external_communication_wrong", "sensitive_domain", "irreversible"], Sev3, &[]),
         (&["still_running", "root_cause_unknown", "could_repeat"], &[], Sev3, &[]),

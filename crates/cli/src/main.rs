@@ -1,7 +1,11 @@
 //! `firebreak`: Firebreak's operations on the command line, for scripts, alert pipelines and tests.
 //! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
 
+mod containment;
 mod output;
+mod pause;
+mod playbook;
+mod severity;
 
 use clap::{Args, Parser, Subcommand};
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
@@ -45,6 +49,18 @@ enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Severity: answer the rubric, see the suggested level, choose a level.
+    #[command(subcommand)]
+    Severity(severity::SeverityCommand),
+    /// Pause actions: what was stopped, at which scope, approved by whom, and when it was lifted.
+    #[command(subcommand)]
+    Pause(pause::PauseCommand),
+    /// Containment playbooks for the incident's types.
+    #[command(subcommand)]
+    Playbook(playbook::PlaybookCommand),
+    /// The containment checklist.
+    #[command(subcommand)]
+    Contain(containment::ContainCommand),
 }
 
 #[derive(Subcommand)]
@@ -155,6 +171,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 PersonDetails { name: name.clone(), role: role.clone(), email: email.clone(), phone: phone.clone() };
             out.person(&people::add(&store, &actor(cli, &store)?, details)?)
         }
+        Command::Severity(cmd) => severity::run(cli, &store, &out, cmd)?,
+        Command::Pause(cmd) => pause::run(cli, &store, &out, cmd)?,
+        Command::Playbook(cmd) => playbook::run(cli, &store, &out, cmd)?,
+        Command::Contain(cmd) => containment::run(cli, &store, &out, cmd)?,
         Command::Audit(AuditCommand::Verify) => {
             let report = verify::verify(&store)?;
             out.verify(&report);

@@ -23,10 +23,14 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
 fn export_phases(dir: &Path) -> Result<(), ExportError> {
     use crate::phases::*;
     severity::SeverityAssessment::export_all_to(dir)?;
+    severity::SeverityQuestion::export_all_to(dir)?;
     overrides::Override::export_all_to(dir)?;
     pause::PauseAction::export_all_to(dir)?;
+    pause::PauseSuggestion::export_all_to(dir)?;
     playbook::PlaybookStepState::export_all_to(dir)?;
+    playbook::PlaybookView::export_all_to(dir)?;
     containment::ContainmentItem::export_all_to(dir)?;
+    containment::ContainmentLine::export_all_to(dir)?;
     evidence::EvidenceItem::export_all_to(dir)?;
     evidence::EvidenceFile::export_all_to(dir)?;
     evidence::CustodyEvent::export_all_to(dir)?;

@@ -48,7 +48,7 @@ CREATE INDEX incidents_status ON incidents (status);
 ";
 
 /// How far in the future a time may lie before it is refused: clocks of different machines disagree a little.
-const CLOCK_SKEW: Duration = Duration::minutes(5);
+pub(crate) const CLOCK_SKEW: Duration = Duration::minutes(5);
 
 /// An incident type with its optional OWASP mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -170,50 +170,59 @@ pub fn update(
     changes: &[FieldChange],
     confirm_early_awareness: bool,
 ) -> Result<Incident> {
-    store.write(actor, |tx| {
-        let before = find(tx, key)?;
-        let mut map = to_map(&before.fields)?;
-        for change in changes {
-            let spec = spec(&change.field)?;
-            if let Some(expected) = &change.expected {
-                let expected = canonical_of(spec, expected.clone())?;
-                let current = map.get(spec.name).and_then(canonical);
-                if expected != current {
-                    return Err(Error::Conflict {
-                        message: format!(
-                            "{} of {} was changed by someone else since you opened it (it is now {}). Reload the \
-                             incident, check the new value, and make your change again.",
-                            spec.label,
-                            before.id,
-                            current.as_deref().unwrap_or("empty")
-                        ),
-                    });
-                }
-            }
-            map.insert(spec.name.to_string(), spec.normalize(change.value.clone())?);
-        }
-        let fields: IncidentFields = serde_json::from_value(Value::Object(map))?;
-        let touches_times = changes.iter().any(|c| c.field == "aware_at" || c.field == "detected_at");
-        validate(&fields, Some(&before.fields), tx.at(), confirm_early_awareness || !touches_times)?;
+    store.write(actor, |tx| apply_changes(tx, key, changes, confirm_early_awareness))
+}
 
-        let after = Incident { fields, ..before.clone() };
-        let old = audited_values(&before)?;
-        let new = audited_values(&after)?;
-        let reason = (touches_times && early_awareness(&after.fields)).then_some(EARLY_AWARENESS_REASON);
-        for ((field, old), (_, new)) in old.into_iter().zip(new) {
-            if old != new {
-                let spec = spec(&field)?;
-                tx.execute(
-                    &format!("UPDATE incidents SET {} = ?1 WHERE uuid = ?2", spec.name),
-                    params![column_text(spec.is_list(), &new), after.uuid],
-                )?;
-                let why = if field == "aware_at" || field == "detected_at" { reason } else { None };
-                tx.record(Entity::Incident, &after.uuid, &field, old, new, why)?;
+/// [`update`] inside a caller's transaction, so a phase (e.g. a severity assessment) changes the incident in the
+/// same atomic, audited write as its own rows.
+pub(crate) fn apply_changes(
+    tx: &mut Tx<'_>,
+    key: &str,
+    changes: &[FieldChange],
+    confirm_early_awareness: bool,
+) -> Result<Incident> {
+    let before = find(tx, key)?;
+    let mut map = to_map(&before.fields)?;
+    for change in changes {
+        let spec = spec(&change.field)?;
+        if let Some(expected) = &change.expected {
+            let expected = canonical_of(spec, expected.clone())?;
+            let current = map.get(spec.name).and_then(canonical);
+            if expected != current {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{} of {} was changed by someone else since you opened it (it is now {}). Reload the \
+                         incident, check the new value, and make your change again.",
+                        spec.label,
+                        before.id,
+                        current.as_deref().unwrap_or("empty")
+                    ),
+                });
             }
         }
-        add_owners_to_directory(tx, &after.fields, Some(&before.fields))?;
-        Ok(after)
-    })
+        map.insert(spec.name.to_string(), spec.normalize(change.value.clone())?);
+    }
+    let fields: IncidentFields = serde_json::from_value(Value::Object(map))?;
+    let touches_times = changes.iter().any(|c| c.field == "aware_at" || c.field == "detected_at");
+    validate(&fields, Some(&before.fields), tx.at(), confirm_early_awareness || !touches_times)?;
+
+    let after = Incident { fields, ..before.clone() };
+    let old = audited_values(&before)?;
+    let new = audited_values(&after)?;
+    let reason = (touches_times && early_awareness(&after.fields)).then_some(EARLY_AWARENESS_REASON);
+    for ((field, old), (_, new)) in old.into_iter().zip(new) {
+        if old != new {
+            let spec = spec(&field)?;
+            tx.execute(
+                &format!("UPDATE incidents SET {} = ?1 WHERE uuid = ?2", spec.name),
+                params![column_text(spec.is_list(), &new), after.uuid],
+            )?;
+            let why = if field == "aware_at" || field == "detected_at" { reason } else { None };
+            tx.record(Entity::Incident, &after.uuid, &field, old, new, why)?;
+        }
+    }
+    add_owners_to_directory(tx, &after.fields, Some(&before.fields))?;
+    Ok(after)
 }
 
 /// An incident by human ID (any letter case) or UUID.

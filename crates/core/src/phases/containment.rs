@@ -1,8 +1,13 @@
 //! Containment checklist: which credentials, connectors, queues, sessions and writes were isolated, by whom, when.
 
-use crate::audit::Entity;
-use crate::record::Table;
+use super::PhaseProgress;
+use crate::audit::{Actor, Entity};
+use crate::error::Result;
+use crate::incident::{self, Incident};
+use crate::record::{self, Table};
+use crate::store::Store;
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -58,4 +63,109 @@ pub struct ContainmentItem {
     pub done_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub note: String,
+}
+
+/// One line of the checklist as shown: every area appears, recorded or not.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "ContainmentLine.ts")]
+pub struct ContainmentLine {
+    pub area: ContainmentArea,
+    pub label: String,
+    pub status: ContainmentStatus,
+    pub done_by: Option<String>,
+    pub done_at: Option<DateTime<Utc>>,
+    pub note: String,
+    /// The stored item, once the area has been set; `None` means "to do" by default.
+    pub item_id: Option<String>,
+}
+
+/// Sets an area's status (and note, when given). Done stamps who and when; leaving done clears them.
+pub fn set(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    area: ContainmentArea,
+    status: ContainmentStatus,
+    note: Option<&str>,
+) -> Result<ContainmentItem> {
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let existing = of_incident(tx, &incident)?.into_iter().find(|i| i.area == area);
+        let base = existing.clone().unwrap_or_else(|| ContainmentItem {
+            id: record::new_id(),
+            incident: incident.uuid.clone(),
+            area,
+            status: ContainmentStatus::ToDo,
+            done_by: None,
+            done_at: None,
+            note: String::new(),
+        });
+        let (done_by, done_at) = match status {
+            // Marking done again keeps who did it first and when.
+            ContainmentStatus::Done if base.status == ContainmentStatus::Done => (base.done_by.clone(), base.done_at),
+            ContainmentStatus::Done => (Some(tx.actor().name.clone()), Some(tx.at())),
+            _ => (None, None),
+        };
+        let note = note.map(|n| n.trim().to_string()).unwrap_or_else(|| base.note.clone());
+        let after = ContainmentItem { status, done_by, done_at, note, ..base.clone() };
+        match existing {
+            Some(before) => {
+                TABLE.update(tx, &before, &after, None)?;
+            }
+            None => {
+                TABLE.insert(tx, &after)?;
+            }
+        }
+        Ok(after)
+    })
+}
+
+/// All nine areas in checklist order; areas never set show as to do (nothing is written for them).
+pub fn list(store: &Store, key: &str) -> Result<Vec<ContainmentLine>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    lines(&conn, &incident)
+}
+
+pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
+    let to_do: Vec<ContainmentLine> =
+        lines(conn, incident)?.into_iter().filter(|l| l.status == ContainmentStatus::ToDo).collect();
+    Ok(PhaseProgress {
+        phase: "containment".into(),
+        label: "Containment".into(),
+        complete: to_do.is_empty(),
+        missing: to_do.iter().map(|l| format!("Contain {}: mark done or not needed", l.label.to_lowercase())).collect(),
+        next: to_do.first().map(|l| format!("Contain {}, or mark it not needed", l.label.to_lowercase())),
+    })
+}
+
+fn lines(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentLine>> {
+    let items = of_incident(conn, incident)?;
+    Ok(ContainmentArea::ALL
+        .iter()
+        .map(|&area| match items.iter().find(|i| i.area == area) {
+            Some(i) => ContainmentLine {
+                area,
+                label: area.label().into(),
+                status: i.status,
+                done_by: i.done_by.clone(),
+                done_at: i.done_at,
+                note: i.note.clone(),
+                item_id: Some(i.id.clone()),
+            },
+            None => ContainmentLine {
+                area,
+                label: area.label().into(),
+                status: ContainmentStatus::ToDo,
+                done_by: None,
+                done_at: None,
+                note: String::new(),
+                item_id: None,
+            },
+        })
+        .collect())
+}
+
+fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentItem>> {
+    TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
 }

@@ -12,4 +12,8 @@ prior: Array<string>,
 /**
  * What was done instead (e.g. "sev2", or "status set to closed").
  */
-outcome: string, };
+outcome: string, 
+/**
+ * Who overrode (the actor of the change); also in the audit trail, kept here so lists need no join.
+ */
+overridden_by: string, overridden_at: string, };

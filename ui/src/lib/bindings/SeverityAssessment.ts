@@ -14,10 +14,14 @@ incident: string,
  */
 answers: { [key in string]?: boolean }, suggested: Severity, 
 /**
- * The answer keys that produced the suggestion (triggers and raisers).
+ * The answer keys that produced the suggestion (triggers and raisers); empty when nothing triggered.
  */
 triggered_by: Array<string>, chosen: Severity, 
 /**
  * Required when `chosen` is lower than `suggested`.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * Who assessed (the actor of the change), kept on the row so the history needs no join with the trail.
+ */
+assessed_by: string, assessed_at: string, };

@@ -144,6 +144,7 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,
@@ -271,4 +272,14 @@ fn actor(cli: &Cli, store: &Store) -> Result<Actor, Error> {
         return Err(Error::invalid_input("Say who is making this change with --actor NAME or FIREBREAK_ACTOR."));
     }
     Ok(Actor::new(login, Some("command line".into())))
+}
+
+/// Rust ignores SIGPIPE, which turns `firebreak incident list | head` into a panic when `head` exits early. A
+/// command-line tool should simply stop, as `ls` or `cat` do.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; it only resets the signal's disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -1,10 +1,21 @@
 //! Postmortem: summary, impact, gaps, root cause and its layers, contributing factors, five whys, what worked and
 //! failed; the timeline (built from the record's events plus manual entries); remediation items.
 
-use crate::audit::Entity;
-use crate::record::Table;
+mod timeline;
+
+pub use timeline::{add_timeline_entry, timeline, TimelineEvent, TimelineKind};
+
+use super::PhaseProgress;
+use crate::audit::{Actor, Entity};
+use crate::error::{Error, Result};
+use crate::incident::{self, Incident};
+use crate::people;
+use crate::record::{self, Table};
+use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use ts_rs::TS;
 
 crate::choices!(
@@ -179,4 +190,319 @@ pub struct RemediationItem {
     pub owner: String,
     pub due_date: Option<NaiveDate>,
     pub status: RemediationStatus,
+}
+
+/// Changes to a remediation item; `None` leaves a value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+#[serde(default)]
+#[ts(export_to = "RemediationUpdate.ts")]
+pub struct RemediationUpdate {
+    pub status: Option<RemediationStatus>,
+    pub owner: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub description: Option<String>,
+}
+
+const MAX_TEXT: usize = 20_000;
+const MAX_WHY: usize = 2_000;
+const MAX_SHORT: usize = 500;
+const MAX_WHYS: usize = 5;
+
+/// The incident's postmortem; an empty one (with no ID) before its first save.
+pub fn get(store: &Store, key: &str) -> Result<Postmortem> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    Ok(stored(&conn, &incident)?.unwrap_or_else(|| Postmortem { incident: incident.uuid.clone(), ..Default::default() }))
+}
+
+/// Saves the postmortem as given (its `id` and `incident` are ignored), creating it on first save. Marking it
+/// completed is refused until it has a summary, a root cause, a root-cause layer and a remediation item.
+pub fn save(store: &Store, actor: &Actor, key: &str, input: Postmortem) -> Result<Postmortem> {
+    let input = normalized(input)?;
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let existing = stored(tx, &incident)?;
+        let after = Postmortem {
+            id: existing.as_ref().map_or_else(record::new_id, |p| p.id.clone()),
+            incident: incident.uuid.clone(),
+            ..input
+        };
+        if after.completed {
+            let missing = missing_parts(tx, &incident, &after)?;
+            if !missing.is_empty() {
+                return Err(Error::invalid(
+                    "completed",
+                    format!("The postmortem cannot be marked complete yet. Still missing: {}.", missing.join("; ")),
+                ));
+            }
+        }
+        match &existing {
+            Some(before) => TABLE.update(tx, before, &after, None).map(|_| ())?,
+            None => TABLE.insert(tx, &after).map(|_| ())?,
+        }
+        Ok(after)
+    })
+}
+
+/// Sets one field from text, as `firebreak postmortem set FIELD=VALUE` gives it: lists comma-separated, the five
+/// whys separated by `|`, numbers as digits, `completed` as yes/no. An empty value clears the field.
+pub fn assign(postmortem: Postmortem, field: &str, text: &str) -> Result<Postmortem> {
+    let text = text.trim();
+    let list = |sep: char| -> Value {
+        Value::Array(text.split(sep).map(str::trim).filter(|s| !s.is_empty()).map(Value::from).collect())
+    };
+    let value = match field {
+        "summary" | "detection_gap" | "control_gap" | "root_cause" | "what_worked" | "what_failed" => {
+            Value::from(text)
+        }
+        "impact_records" | "impact_users" | "impact_customers" | "impact_money" | "impact_hours" => {
+            if text.is_empty() {
+                Value::Null
+            } else {
+                let number: f64 = text.parse().ok().filter(|n: &f64| n.is_finite()).ok_or_else(|| {
+                    Error::invalid(field, format!("\"{text}\" is not a number for {field}; write digits, e.g. 120."))
+                })?;
+                if number < 0.0 {
+                    return Err(Error::invalid(field, format!("{field} cannot be negative.")));
+                }
+                if field.ends_with("money") || field.ends_with("hours") {
+                    Value::from(number)
+                } else if number.fract() == 0.0 {
+                    Value::from(number as u64)
+                } else {
+                    return Err(Error::invalid(field, format!("{field} is a count: write a whole number.")));
+                }
+            }
+        }
+        "root_cause_layers" | "contributing_factors" => {
+            let value = list(',');
+            for key in value.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                let known = if field == "root_cause_layers" {
+                    RootCauseLayer::parse(key).is_some()
+                } else {
+                    ContributingFactor::parse(key).is_some()
+                };
+                if !known {
+                    let keys: Vec<&str> = if field == "root_cause_layers" {
+                        RootCauseLayer::ALL.iter().map(|l| l.key()).collect()
+                    } else {
+                        ContributingFactor::ALL.iter().map(|f| f.key()).collect()
+                    };
+                    return Err(Error::invalid(
+                        field,
+                        format!("\"{key}\" is not one of the {field}: {}.", keys.join(", ")),
+                    ));
+                }
+            }
+            value
+        }
+        "five_whys" => list('|'),
+        "completed" => match text.to_ascii_lowercase().as_str() {
+            "yes" | "true" => Value::Bool(true),
+            "no" | "false" | "" => Value::Bool(false),
+            _ => return Err(Error::invalid(field, "completed is yes or no.")),
+        },
+        _ => {
+            return Err(Error::invalid_input(format!(
+                "\"{field}\" is not a postmortem field. Fields: summary, impact_records, impact_users, \
+                 impact_customers, impact_money, impact_hours, detection_gap, control_gap, root_cause, \
+                 root_cause_layers, contributing_factors, what_worked, what_failed, five_whys, completed."
+            )))
+        }
+    };
+    let mut map = match serde_json::to_value(&postmortem)? {
+        Value::Object(map) => map,
+        _ => return Err(Error::storage("A postmortem did not serialise to an object.")),
+    };
+    map.insert(field.to_string(), value);
+    Ok(serde_json::from_value(Value::Object(map))?)
+}
+
+/// Adds a remediation item (open) with its control type, owner and optional due date.
+pub fn add_remediation(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    control_type: ControlType,
+    description: &str,
+    owner: &str,
+    due_date: Option<NaiveDate>,
+) -> Result<RemediationItem> {
+    let description = required("description", description, MAX_TEXT, "Describe the fix.")?;
+    let owner = required("owner", owner, MAX_SHORT, "Name the owner of this fix.")?;
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        people::ensure(tx, &owner, "")?;
+        let item = RemediationItem {
+            id: record::new_id(),
+            incident: incident.uuid,
+            control_type,
+            description,
+            owner,
+            due_date,
+            status: RemediationStatus::Open,
+        };
+        REMEDIATION.insert(tx, &item)?;
+        Ok(item)
+    })
+}
+
+/// Changes a remediation item's status, owner, due date or description.
+pub fn update_remediation(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    item_id: &str,
+    update: RemediationUpdate,
+) -> Result<RemediationItem> {
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let before: RemediationItem = REMEDIATION
+            .get::<RemediationItem>(tx, item_id)?
+            .filter(|i| i.incident == incident.uuid)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "No remediation item {item_id} on {}. `firebreak remediation list {}` shows them.",
+                    incident.id, incident.id
+                ))
+            })?;
+        let mut after = before.clone();
+        if let Some(status) = update.status {
+            after.status = status;
+        }
+        if let Some(owner) = &update.owner {
+            after.owner = required("owner", owner, MAX_SHORT, "Name the owner of this fix.")?;
+            people::ensure(tx, &after.owner, "")?;
+        }
+        if let Some(due) = update.due_date {
+            after.due_date = Some(due);
+        }
+        if let Some(description) = &update.description {
+            after.description = required("description", description, MAX_TEXT, "Describe the fix.")?;
+        }
+        REMEDIATION.update(tx, &before, &after, None)?;
+        Ok(after)
+    })
+}
+
+pub fn remediation(store: &Store, key: &str) -> Result<Vec<RemediationItem>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    items(&conn, &incident)
+}
+
+/// A warning when every remediation item is a prompt change: prompts are not controls, so such a postmortem has
+/// probably stopped at the first "why".
+pub fn shallow_warning(conn: &Connection, incident: &Incident) -> Result<Option<String>> {
+    let items = items(conn, incident)?;
+    let only_prompt = !items.is_empty() && items.iter().all(|i| i.control_type == ControlType::PromptChange);
+    Ok(only_prompt.then(|| {
+        "The only fix is a prompt change: the postmortem is probably shallow. A prompt can drift or be talked \
+         around; add a control outside the model too (narrower permissions, an approval gate, idempotency, input \
+         freshness checks, alert thresholds, adversarial tests…)."
+            .to_string()
+    }))
+}
+
+/// Complete when the postmortem is marked completed.
+pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
+    let postmortem = stored(conn, incident)?.unwrap_or_default();
+    let mut missing = Vec::new();
+    if !postmortem.completed {
+        missing = missing_parts(conn, incident, &postmortem)?;
+        missing.push("Mark the postmortem complete".into());
+    }
+    Ok(PhaseProgress {
+        phase: "postmortem".into(),
+        label: "Postmortem".into(),
+        complete: missing.is_empty(),
+        next: missing.first().cloned(),
+        missing,
+    })
+}
+
+fn stored(conn: &Connection, incident: &Incident) -> Result<Option<Postmortem>> {
+    let key = serde_json::to_string(&incident.uuid)?;
+    Ok(TABLE.select(conn, "incident = ?1", &[&key])?.pop())
+}
+
+fn items(conn: &Connection, incident: &Incident) -> Result<Vec<RemediationItem>> {
+    let key = serde_json::to_string(&incident.uuid)?;
+    REMEDIATION.select(conn, "incident = ?1", &[&key])
+}
+
+fn missing_parts(conn: &Connection, incident: &Incident, p: &Postmortem) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    if p.summary.trim().is_empty() {
+        missing.push("a summary".to_string());
+    }
+    if p.root_cause.trim().is_empty() {
+        missing.push("the root cause".to_string());
+    }
+    if p.root_cause_layers.is_empty() {
+        missing.push("at least one root-cause layer".to_string());
+    }
+    if items(conn, incident)?.is_empty() {
+        missing.push("at least one remediation item".to_string());
+    }
+    Ok(missing)
+}
+
+fn normalized(p: Postmortem) -> Result<Postmortem> {
+    let mut p = p;
+    for (field, text) in [
+        ("summary", &mut p.summary),
+        ("detection_gap", &mut p.detection_gap),
+        ("control_gap", &mut p.control_gap),
+        ("root_cause", &mut p.root_cause),
+        ("what_worked", &mut p.what_worked),
+        ("what_failed", &mut p.what_failed),
+    ] {
+        *text = limited(field, text, MAX_TEXT)?;
+    }
+    for (field, number) in [("impact_money", p.impact_money), ("impact_hours", p.impact_hours)] {
+        if number.is_some_and(|n| !n.is_finite() || n < 0.0) {
+            return Err(Error::invalid(field, format!("{field} must be a number of zero or more.")));
+        }
+    }
+    let whys: Vec<String> = p.five_whys.iter().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect();
+    if whys.len() > MAX_WHYS {
+        return Err(Error::invalid(
+            "five_whys",
+            format!("There are {} whys; keep to five (merge or drop the weakest).", whys.len()),
+        ));
+    }
+    if whys.iter().any(|w| w.chars().count() > MAX_WHY) {
+        return Err(Error::invalid("five_whys", format!("Keep each why under {MAX_WHY} characters.")));
+    }
+    p.five_whys = whys;
+    p.root_cause_layers = deduplicated(p.root_cause_layers);
+    p.contributing_factors = deduplicated(p.contributing_factors);
+    Ok(p)
+}
+
+fn deduplicated<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn limited(field: &str, text: &str, max: usize) -> Result<String> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        return Err(Error::invalid(field, format!("The {field} is too long; keep it under {max} characters.")));
+    }
+    Ok(text.to_string())
+}
+
+fn required(field: &str, text: &str, max: usize, what: &str) -> Result<String> {
+    let text = limited(field, text, max)?;
+    if text.is_empty() {
+        return Err(Error::invalid(field, what));
+    }
+    Ok(text)
 }

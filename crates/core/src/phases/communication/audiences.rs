@@ -46,7 +46,8 @@ pub fn derive(f: &IncidentFields, audience: Audience) -> Derived {
     let mut reasons = Vec::new();
     let when = match audience {
         Audience::BusinessOwner => {
-            reasons.push("the business workflow owner is always told: they own the workflow and its re-enabling".into());
+            reasons
+                .push("the business workflow owner is always told: they own the workflow and its re-enabling".into());
             NOW
         }
         Audience::TechnicalOwner => {
@@ -113,12 +114,8 @@ fn data_reason(f: &IncidentFields, classes: &[DataClass], reasons: &mut Vec<Stri
 }
 
 fn type_reason(f: &IncidentFields, types: &[IncidentType], reasons: &mut Vec<String>) -> bool {
-    let found: Vec<String> = f
-        .incident_types
-        .iter()
-        .filter(|t| types.contains(&t.kind))
-        .map(|t| t.kind.label().to_lowercase())
-        .collect();
+    let found: Vec<String> =
+        f.incident_types.iter().filter(|t| types.contains(&t.kind)).map(|t| t.kind.label().to_lowercase()).collect();
     if !found.is_empty() {
         reasons.push(format!("the incident type is {}", found.join(", ")));
     }
@@ -145,7 +142,9 @@ fn not_indicated(audience: Audience) -> &'static str {
         Audience::Customers => "Not indicated by the record: no customer impact and no external send recorded.",
         Audience::Vendors => "Not indicated by the record: no vendor impact recorded.",
         Audience::Employees => "Not indicated by the record: no employee impact and no employee data recorded.",
-        Audience::InternalUsers => "Not indicated by the record: no wrong, duplicate or stale internal records recorded.",
+        Audience::InternalUsers => {
+            "Not indicated by the record: no wrong, duplicate or stale internal records recorded."
+        }
         _ => "The record cannot tell whether they are affected: mark them required if they are.",
     }
 }

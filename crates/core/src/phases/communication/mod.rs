@@ -273,18 +273,16 @@ pub fn approve(store: &Store, actor: &Actor, key: &str, audience: Audience, appr
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
         let label = audience.label();
-        let row = stored(tx, &incident, audience)?
-            .filter(|r| !r.message.trim().is_empty())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "message",
-                    format!(
-                        "There is no message to {label} to approve yet. Draft it first (`firebreak comms draft {} {}`).",
-                        incident.id,
-                        audience.key()
-                    ),
-                )
-            })?;
+        let row = stored(tx, &incident, audience)?.filter(|r| !r.message.trim().is_empty()).ok_or_else(|| {
+            Error::invalid(
+                "message",
+                format!(
+                    "There is no message to {label} to approve yet. Draft it first (`firebreak comms draft {} {}`).",
+                    incident.id,
+                    audience.key()
+                ),
+            )
+        })?;
         refuse_if_settled(&row, "approved again")?;
         let approver = people::approver_in_directory(tx, "approver", approver)?;
         let after = Communication {
@@ -318,14 +316,12 @@ pub fn mark_sent(
                     message: format!("The message to {label} is already marked sent{}.", sent_detail(&row)),
                 })
             }
-            _ => {
-                return Err(Error::GateBlocked {
-                    message: format!(
-                        "The message to {label} is not approved: approve it first (by a named person), then mark it sent."
-                    ),
-                    missing: vec![format!("Approval of the message to {label} by a named person")],
-                })
-            }
+            _ => return Err(Error::GateBlocked {
+                message: format!(
+                    "The message to {label} is not approved: approve it first (by a named person), then mark it sent."
+                ),
+                missing: vec![format!("Approval of the message to {label} by a named person")],
+            }),
         };
         if sent_at > tx.at() + CLOCK_SKEW {
             return Err(Error::invalid(
@@ -340,12 +336,8 @@ pub fn mark_sent(
         if via.is_empty() {
             return Err(Error::invalid("via", "Say how it was sent (email, phone call, status page, letter…)."));
         }
-        let after = Communication {
-            status: MessageStatus::Sent,
-            sent_at: Some(sent_at),
-            sent_via: Some(via),
-            ..row.clone()
-        };
+        let after =
+            Communication { status: MessageStatus::Sent, sent_at: Some(sent_at), sent_via: Some(via), ..row.clone() };
         save(tx, Some(&row), &after, None)?;
         Ok(after)
     })

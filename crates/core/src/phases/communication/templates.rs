@@ -50,7 +50,8 @@ pub(crate) fn context(conn: &Connection, incident: &Incident, audience: Audience
     let key = serde_json::to_string(&incident.uuid)?;
     let mut actions_taken = Vec::new();
     for p in pause::TABLE.select::<PauseAction>(conn, "incident = ?1", &[&key])? {
-        let mut line = format!("Paused {} ({}) on {}", p.target, p.scope.label().to_lowercase(), shown(p.paused_at, zone));
+        let mut line =
+            format!("Paused {} ({}) on {}", p.target, p.scope.label().to_lowercase(), shown(p.paused_at, zone));
         if let Some(lifted) = p.lifted_at {
             line.push_str(&format!("; lifted on {}", shown(lifted, zone)));
         }

@@ -212,7 +212,8 @@ const MAX_WHYS: usize = 5;
 pub fn get(store: &Store, key: &str) -> Result<Postmortem> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    Ok(stored(&conn, &incident)?.unwrap_or_else(|| Postmortem { incident: incident.uuid.clone(), ..Default::default() }))
+    Ok(stored(&conn, &incident)?
+        .unwrap_or_else(|| Postmortem { incident: incident.uuid.clone(), ..Default::default() }))
 }
 
 /// Saves the postmortem as given (its `id` and `incident` are ignored), creating it on first save. Marking it
@@ -252,9 +253,7 @@ pub fn assign(postmortem: Postmortem, field: &str, text: &str) -> Result<Postmor
         Value::Array(text.split(sep).map(str::trim).filter(|s| !s.is_empty()).map(Value::from).collect())
     };
     let value = match field {
-        "summary" | "detection_gap" | "control_gap" | "root_cause" | "what_worked" | "what_failed" => {
-            Value::from(text)
-        }
+        "summary" | "detection_gap" | "control_gap" | "root_cause" | "what_worked" | "what_failed" => Value::from(text),
         "impact_records" | "impact_users" | "impact_customers" | "impact_money" | "impact_hours" => {
             if text.is_empty() {
                 Value::Null

@@ -316,12 +316,14 @@ pub fn mark_sent(
                     message: format!("The message to {label} is already marked sent{}.", sent_detail(&row)),
                 })
             }
-            _ => return Err(Error::GateBlocked {
-                message: format!(
+            _ => {
+                return Err(Error::GateBlocked {
+                    message: format!(
                     "The message to {label} is not approved: approve it first (by a named person), then mark it sent."
                 ),
-                missing: vec![format!("Approval of the message to {label} by a named person")],
-            }),
+                    missing: vec![format!("Approval of the message to {label} by a named person")],
+                })
+            }
         };
         if sent_at > tx.at() + CLOCK_SKEW {
             return Err(Error::invalid(

@@ -15,7 +15,7 @@ use crate::incident::{self, Incident};
 use crate::people;
 use crate::record::{self, Table};
 use crate::store::{Store, Tx};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -305,6 +305,7 @@ pub fn mark_sent(
     sent_at: DateTime<Utc>,
     via: &str,
 ) -> Result<Communication> {
+    let sent_at = sent_at.trunc_subsecs(6);
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
         let label = audience.label();

@@ -15,7 +15,7 @@ use crate::phases::reenable::{self, ReenableSignoff, ReenableStage};
 use crate::phases::severity::{self, SeverityAssessment};
 use crate::record::{self, Table};
 use crate::store::Store;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -70,6 +70,7 @@ pub fn add_timeline_entry(
     at: DateTime<Utc>,
     text: &str,
 ) -> Result<TimelineEntry> {
+    let at = at.trunc_subsecs(6);
     let text = text.trim().to_string();
     if text.is_empty() {
         return Err(Error::invalid("text", "Say what happened at that time."));
@@ -108,7 +109,8 @@ pub(crate) fn events(conn: &Connection, incident: &Incident) -> Result<Vec<Timel
     }
     push(incident.created_at, TimelineKind::Opened, format!("Incident {} opened", incident.id), "incident".into());
     for entry in audit::entries_for(conn, Entity::Incident, &incident.uuid)? {
-        if entry.field == "status" {
+        // The status given at opening is part of "opened"; later changes are events of their own.
+        if entry.field == "status" && entry.old_value.is_some() {
             let status = entry.new_value.as_deref().map(unquoted).unwrap_or_default();
             let why = entry.reason.map(|r| format!(" [{r}]")).unwrap_or_default();
             push(

@@ -13,7 +13,7 @@ use crate::incident::{self, Incident};
 use crate::people;
 use crate::record::{self, Table};
 use crate::store::Store;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -326,6 +326,7 @@ pub fn record_first_run(
     signoff_id: &str,
     at: DateTime<Utc>,
 ) -> Result<ReenableSignoff> {
+    let at = at.trunc_subsecs(6);
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
         let before = SIGNOFFS

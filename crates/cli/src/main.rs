@@ -1,7 +1,10 @@
 //! `firebreak`: Firebreak's operations on the command line, for scripts, alert pipelines and tests.
 //! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
 
+mod communication;
 mod output;
+mod postmortem;
+mod reenable;
 
 use clap::{Args, Parser, Subcommand};
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
@@ -45,6 +48,18 @@ enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The communication matrix: who must be told, messages, approval, sending.
+    #[command(subcommand)]
+    Comms(communication::CommsCommand),
+    /// The postmortem and its timeline.
+    #[command(subcommand)]
+    Postmortem(postmortem::PostmortemCommand),
+    /// Remediation items of the postmortem.
+    #[command(subcommand)]
+    Remediation(postmortem::RemediationCommand),
+    /// Re-enable questions and staged sign-offs.
+    #[command(subcommand)]
+    Reenable(reenable::ReenableCommand),
 }
 
 #[derive(Subcommand)]
@@ -155,6 +170,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 PersonDetails { name: name.clone(), role: role.clone(), email: email.clone(), phone: phone.clone() };
             out.person(&people::add(&store, &actor(cli, &store)?, details)?)
         }
+        Command::Comms(cmd) => communication::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Postmortem(cmd) => postmortem::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Reenable(cmd) => reenable::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Audit(AuditCommand::Verify) => {
             let report = verify::verify(&store)?;
             out.verify(&report);

@@ -61,7 +61,8 @@ pub fn run(
         CommsCommand::List { id } => {
             let matrix = communication::matrix(store, id)?;
             if out.json {
-                return Ok(out.print_json(&matrix));
+                out.print_json(&matrix);
+                return Ok(());
             }
             println!("{:<26} {:<9} {:<9} {:<28} {:<20} WHY", "AUDIENCE", "REQUIRED", "STATUS", "WHEN", "OWNER");
             for v in matrix {
@@ -80,7 +81,8 @@ pub fn run(
         CommsCommand::Draft { id, audience } => {
             let c = communication::draft(store, &actor()?, id, parse_audience(audience)?)?;
             if out.json {
-                return Ok(out.print_json(&c));
+                out.print_json(&c);
+                return Ok(());
             }
             print!("{}", c.message);
         }
@@ -120,7 +122,8 @@ pub fn run(
             };
             let edit = communication::edit(store, &actor()?, id, parse_audience(audience)?, changes)?;
             if out.json {
-                return Ok(out.print_json(&edit));
+                out.print_json(&edit);
+                return Ok(());
             }
             if let Some(notice) = &edit.notice {
                 println!("{notice}");

@@ -75,7 +75,8 @@ pub fn run(
         PostmortemCommand::Show { id } => {
             let pm = postmortem::get(store, id)?;
             if out.json {
-                return Ok(out.print_json(&pm));
+                out.print_json(&pm);
+                return Ok(());
             }
             let value = serde_json::to_value(&pm)?;
             for (field, shown) in value.as_object().into_iter().flatten() {
@@ -107,7 +108,8 @@ pub fn run(
         PostmortemCommand::Timeline { id } => {
             let events = postmortem::timeline(store, id)?;
             if out.json {
-                return Ok(out.print_json(&events));
+                out.print_json(&events);
+                return Ok(());
             }
             for e in events {
                 println!("{}  {:<14} {}", firebreak_core::audit::format_instant(e.at), e.kind.key(), e.text);
@@ -116,7 +118,8 @@ pub fn run(
         PostmortemCommand::AddEntry { id, at, text } => {
             let entry = postmortem::add_timeline_entry(store, &actor()?, id, parse_instant("at", at)?, text)?;
             if out.json {
-                return Ok(out.print_json(&entry));
+                out.print_json(&entry);
+                return Ok(());
             }
             println!("Timeline entry added.");
         }
@@ -139,7 +142,8 @@ pub fn run_remediation(
             let due = due.as_deref().map(parse_date).transpose()?;
             let item = postmortem::add_remediation(store, &actor()?, id, control, description, owner, due)?;
             if out.json {
-                return Ok(out.print_json(&item));
+                out.print_json(&item);
+                return Ok(());
             }
             println!("{}", item.id);
         }
@@ -160,14 +164,16 @@ pub fn run_remediation(
             };
             let item = postmortem::update_remediation(store, &actor()?, id, item, update)?;
             if out.json {
-                return Ok(out.print_json(&item));
+                out.print_json(&item);
+                return Ok(());
             }
             println!("Remediation item {} is {}.", item.id, item.status.key());
         }
         RemediationCommand::List { id } => {
             let items = postmortem::remediation(store, id)?;
             if out.json {
-                return Ok(out.print_json(&items));
+                out.print_json(&items);
+                return Ok(());
             }
             for i in items {
                 let due = i.due_date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());

@@ -51,14 +51,16 @@ pub fn run(
             let parsed = answers.iter().map(|a| parse_answer(a)).collect::<Result<Vec<_>, Error>>()?;
             let saved = reenable::answer_all(store, &actor()?, id, &parsed, note)?;
             if out.json {
-                return Ok(out.print_json(&saved));
+                out.print_json(&saved);
+                return Ok(());
             }
             println!("Saved {} answer{}.", saved.len(), if saved.len() == 1 { "" } else { "s" });
         }
         ReenableCommand::Signoff { id, stage, approver, statement } => {
             let signed = reenable::signoff(store, &actor()?, id, parse_stage(stage)?, approver, statement)?;
             if out.json {
-                return Ok(out.print_json(&signed));
+                out.print_json(&signed);
+                return Ok(());
             }
             println!("Stage {} signed off by {} (state {}).", signed.stage.key(), signed.approver, signed.state_hash);
         }
@@ -67,9 +69,10 @@ pub fn run(
             let signoffs = reenable::signoffs(store, id)?;
             let next = reenable::next_stage(&signoffs);
             if out.json {
-                return Ok(out.print_json(&serde_json::json!({
+                out.print_json(&serde_json::json!({
                     "answers": answers, "signoffs": signoffs, "next_stage": next
-                })));
+                }));
+                return Ok(());
             }
             for a in &answers {
                 let answer = a.answer.map_or("-", |v| v.key());
@@ -100,7 +103,8 @@ pub fn run(
             })?;
             let run = reenable::record_first_run(store, &actor()?, id, &signed.id, parse_instant("at", at)?)?;
             if out.json {
-                return Ok(out.print_json(&run));
+                out.print_json(&run);
+                return Ok(());
             }
             println!("First run at stage {} recorded.", run.stage.key());
         }

@@ -166,7 +166,8 @@ fn a_postmortem_is_completed_only_with_its_required_parts() {
 
     let err = fails(&e.db, &["postmortem", "complete", &e.id]);
     assert!(err.contains("remediation item") && !err.contains("summary"), "{err}");
-    let err = fails(&e.db, &["remediation", "add", &e.id, "--control", "vibes", "--description", "x", "--owner", "Lee"]);
+    let err =
+        fails(&e.db, &["remediation", "add", &e.id, "--control", "vibes", "--description", "x", "--owner", "Lee"]);
     assert!(err.contains("not a control type"), "{err}");
     let item = ok(
         &e.db,
@@ -245,7 +246,8 @@ fn reenable_answers_are_all_or_nothing_and_a_signoff_waits_for_them() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     ok(&e.db, &args);
 
-    let signoff = ["reenable", "signoff", &e.id, "--stage", "read_only", "--approver", "Priya Nair", "--statement", "OK"];
+    let signoff =
+        ["reenable", "signoff", &e.id, "--stage", "read_only", "--approver", "Priya Nair", "--statement", "OK"];
     let err = fails(&e.db, &signoff);
     assert!(err.contains("Are the affected records corrected? (answered no)"), "{err}");
     assert!(err.contains("Will a human monitor the first run? (not answered)"), "{err}");

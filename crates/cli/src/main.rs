@@ -1,10 +1,13 @@
 //! `firebreak`: Firebreak's operations on the command line, for scripts, alert pipelines and tests.
 //! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
 
+mod communication;
 mod containment;
 mod output;
 mod pause;
 mod playbook;
+mod postmortem;
+mod reenable;
 mod severity;
 
 use clap::{Args, Parser, Subcommand};
@@ -61,6 +64,18 @@ enum Command {
     /// The containment checklist.
     #[command(subcommand)]
     Contain(containment::ContainCommand),
+    /// The communication matrix: who must be told, messages, approval, sending.
+    #[command(subcommand)]
+    Comms(communication::CommsCommand),
+    /// The postmortem and its timeline.
+    #[command(subcommand)]
+    Postmortem(postmortem::PostmortemCommand),
+    /// Remediation items of the postmortem.
+    #[command(subcommand)]
+    Remediation(postmortem::RemediationCommand),
+    /// Re-enable questions and staged sign-offs.
+    #[command(subcommand)]
+    Reenable(reenable::ReenableCommand),
 }
 
 #[derive(Subcommand)]
@@ -176,6 +191,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Pause(cmd) => pause::run(cli, &store, &out, cmd)?,
         Command::Playbook(cmd) => playbook::run(cli, &store, &out, cmd)?,
         Command::Contain(cmd) => containment::run(cli, &store, &out, cmd)?,
+        Command::Comms(cmd) => communication::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Postmortem(cmd) => postmortem::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Reenable(cmd) => reenable::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Audit(AuditCommand::Verify) => {
             let report = verify::verify(&store)?;
             out.verify(&report);

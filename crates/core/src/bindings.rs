@@ -39,12 +39,18 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     affected::AuditAnswer::export_all_to(dir)?;
     affected::AuditQuestion::export_all_to(dir)?;
     communication::Communication::export_all_to(dir)?;
+    communication::CommunicationView::export_all_to(dir)?;
+    communication::EditCommunication::export_all_to(dir)?;
+    communication::CommunicationEdit::export_all_to(dir)?;
     postmortem::Postmortem::export_all_to(dir)?;
     postmortem::TimelineEntry::export_all_to(dir)?;
     postmortem::RemediationItem::export_all_to(dir)?;
+    postmortem::RemediationUpdate::export_all_to(dir)?;
+    postmortem::TimelineEvent::export_all_to(dir)?;
     reenable::ReenableAnswer::export_all_to(dir)?;
     reenable::ReenableSignoff::export_all_to(dir)?;
     reenable::ReenableQuestion::export_all_to(dir)?;
+    reenable::QuestionState::export_all_to(dir)?;
     PhaseProgress::export_all_to(dir)?;
     Ok(())
 }

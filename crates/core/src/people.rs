@@ -120,6 +120,26 @@ pub(crate) fn ensure(tx: &mut Tx<'_>, name: &str, role: &str) -> Result<()> {
     Ok(())
 }
 
+/// The directory's spelling of a named approver: approvals and sign-offs must name a known person, so that who
+/// approved is never a typo or a role. `field` is the input field the name came from, for the error.
+pub(crate) fn approver_in_directory(conn: &Connection, field: &str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid(field, "Name the person who approves (a name from the people directory)."));
+    }
+    let known: Option<String> =
+        conn.query_row("SELECT name FROM people WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
+    known.ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!(
+                "{name} is not in the people directory. Approvers must be named people: add them first (People, or \
+                 `firebreak people add --name \"{name}\"`), then try again."
+            ),
+        )
+    })
+}
+
 fn insert(tx: &mut Tx<'_>, details: PersonDetails) -> Result<Person> {
     refuse_duplicate(tx, &details.name, None)?;
     let person = Person { id: uuid::Uuid::now_v7().to_string(), details };

@@ -5,9 +5,13 @@ import type { MessageStatus } from "./MessageStatus";
 /**
  * One row of the matrix for one audience.
  */
-export type Communication = { id: string, incident: string, audience: Audience, required: boolean, 
+export type Communication = { id: string, incident: string, audience: Audience, 
 /**
- * Why this audience must (or need not) be told, derived from the record.
+ * An explicit decision; absent while the record's derivation ([`derive`]) decides.
+ */
+required: boolean | null, 
+/**
+ * The reason for an explicit decision.
  */
 required_because: string, 
 /**

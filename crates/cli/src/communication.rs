@@ -1,0 +1,156 @@
+//! `firebreak comms`: the communication matrix — who must be told, the drafted message, approval, sending.
+
+use crate::output::Output;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use firebreak_core::phases::communication::{self, Audience, Communication, EditCommunication};
+use firebreak_core::{Actor, Error, Store};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum CommsCommand {
+    /// The matrix: every audience, whether it must be told and why, when, and the message's progress.
+    List { id: String },
+    /// Draft (or redraft) the message to AUDIENCE from its template, prefilled from the record; prints it.
+    Draft { id: String, audience: String },
+    /// Record that a named person (from the people directory) approved the message.
+    Approve {
+        id: String,
+        audience: String,
+        #[arg(long, value_name = "NAME")]
+        approver: String,
+    },
+    /// Record that the approved message was sent (refused before approval).
+    Sent {
+        id: String,
+        audience: String,
+        /// How it was sent: email, phone call, status page, letter…
+        #[arg(long, value_name = "HOW")]
+        via: String,
+        /// When it was sent (RFC 3339). Default: now.
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<String>,
+    },
+    /// Decide whether AUDIENCE must be told, change when, the message text or its owner.
+    Set {
+        id: String,
+        audience: String,
+        #[arg(long, value_name = "yes|no")]
+        required: Option<String>,
+        /// Why (needed when the decision differs from what the record suggests).
+        #[arg(long, value_name = "TEXT")]
+        because: Option<String>,
+        /// When to tell them, e.g. "now", "within 24 hours".
+        #[arg(long, value_name = "TEXT")]
+        when: Option<String>,
+        /// A file holding the message text (changing an approved message sends it back for approval).
+        #[arg(long, value_name = "FILE")]
+        message_file: Option<PathBuf>,
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+}
+
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &CommsCommand,
+) -> Result<(), Error> {
+    match cmd {
+        CommsCommand::List { id } => {
+            let matrix = communication::matrix(store, id)?;
+            if out.json {
+                out.print_json(&matrix);
+                return Ok(());
+            }
+            println!("{:<26} {:<9} {:<9} {:<28} {:<20} WHY", "AUDIENCE", "REQUIRED", "STATUS", "WHEN", "OWNER");
+            for v in matrix {
+                let c = v.communication.as_ref();
+                println!(
+                    "{:<26} {:<9} {:<9} {:<28} {:<20} {}",
+                    v.label,
+                    if v.required { "yes" } else { "no" },
+                    c.map_or("-", |c| c.status.key()),
+                    v.when_to_tell,
+                    c.map_or("", |c| c.owner.as_str()),
+                    v.required_because
+                );
+            }
+        }
+        CommsCommand::Draft { id, audience } => {
+            let c = communication::draft(store, &actor()?, id, parse_audience(audience)?)?;
+            if out.json {
+                out.print_json(&c);
+                return Ok(());
+            }
+            print!("{}", c.message);
+        }
+        CommsCommand::Approve { id, audience, approver } => {
+            let c = communication::approve(store, &actor()?, id, parse_audience(audience)?, approver)?;
+            done(out, &c, &format!("approved by {}", c.approved_by.as_deref().unwrap_or_default()));
+        }
+        CommsCommand::Sent { id, audience, via, at } => {
+            let at = match at {
+                Some(text) => parse_instant("at", text)?,
+                None => Utc::now(),
+            };
+            let c = communication::mark_sent(store, &actor()?, id, parse_audience(audience)?, at, via)?;
+            done(out, &c, &format!("marked sent via {}", c.sent_via.as_deref().unwrap_or_default()));
+        }
+        CommsCommand::Set { id, audience, required, because, when, message_file, owner } => {
+            let required = match required.as_deref().map(str::trim) {
+                None => None,
+                Some("yes") => Some(true),
+                Some("no") => Some(false),
+                Some(other) => {
+                    return Err(Error::invalid("required", format!("--required is yes or no, not \"{other}\".")))
+                }
+            };
+            let message = match message_file {
+                None => None,
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::Io {
+                    message: format!("Cannot read the message file {}: {e}.", path.display()),
+                })?),
+            };
+            let changes = EditCommunication {
+                required,
+                required_because: because.clone(),
+                when_to_tell: when.clone(),
+                message,
+                owner: owner.clone(),
+            };
+            let edit = communication::edit(store, &actor()?, id, parse_audience(audience)?, changes)?;
+            if out.json {
+                out.print_json(&edit);
+                return Ok(());
+            }
+            if let Some(notice) = &edit.notice {
+                println!("{notice}");
+            }
+            println!("Message to {} saved ({}).", edit.communication.audience.label(), edit.communication.status.key());
+        }
+    }
+    Ok(())
+}
+
+fn done(out: &Output, c: &Communication, what: &str) {
+    if out.json {
+        out.print_json(c);
+    } else {
+        println!("Message to {} {what}.", c.audience.label());
+    }
+}
+
+pub fn parse_audience(text: &str) -> Result<Audience, Error> {
+    Audience::parse(text.trim()).ok_or_else(|| {
+        let keys: Vec<&str> = Audience::ALL.iter().map(|a| a.key()).collect();
+        Error::invalid("audience", format!("\"{text}\" is not an audience. Audiences: {}.", keys.join(", ")))
+    })
+}
+
+pub fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Error> {
+    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        Error::invalid(field, format!("\"{text}\" is not a time; write RFC 3339, e.g. 2026-11-20T14:30:00Z."))
+    })
+}

@@ -263,9 +263,12 @@ pub fn add(store: &Store, actor: &Actor, key: &str, new: NewAffectedObject) -> R
 fn as_sentence(e: Error) -> Error {
     match e {
         Error::InvalidInput { field, message } => {
-            let mut chars = message.chars();
+            // "object_type is empty; …" → "Object type is empty; …."
+            let (word, rest) = message.split_once(' ').unwrap_or((&message, ""));
+            let word = word.replace('_', " ");
+            let mut chars = word.chars();
             let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-            Error::InvalidInput { field, message: format!("{first}{}.", chars.as_str()) }
+            Error::InvalidInput { field, message: format!("{first}{} {rest}.", chars.as_str()) }
         }
         other => other,
     }

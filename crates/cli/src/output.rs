@@ -14,7 +14,7 @@ pub struct Output {
 }
 
 impl Output {
-    fn print_json(&self, value: &impl Serialize) {
+    pub fn print_json(&self, value: &impl Serialize) {
         match serde_json::to_string_pretty(value) {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("firebreak: could not format JSON output: {e}"),

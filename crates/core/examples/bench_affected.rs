@@ -34,12 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let report = affected::import_csv(&store, &actor, &incident.id, std::fs::File::open(&csv_path)?)?;
     let took = started.elapsed();
-    println!(
-        "import: {} rows in {} ({:.0} rows/s)",
-        report.added,
-        ms(took),
-        report.added as f64 / took.as_secs_f64()
-    );
+    println!("import: {} rows in {} ({:.0} rows/s)", report.added, ms(took), report.added as f64 / took.as_secs_f64());
 
     let filter = ObjectQuery {
         system: Some("Zendesk".into()),

@@ -39,7 +39,10 @@ fn a_good_csv_is_imported_with_every_column() {
     assert_eq!(report.added, 3);
     let rows = all(&db, &inc);
     let sf = rows.iter().find(|r| r.object_id == "003A1").unwrap();
-    assert_eq!((sf.system.as_str(), sf.object_type.as_str(), sf.action), ("Salesforce", "contact", AgentAction::Changed));
+    assert_eq!(
+        (sf.system.as_str(), sf.object_type.as_str(), sf.action),
+        ("Salesforce", "contact", AgentAction::Changed)
+    );
     assert_eq!(sf.recovery_action, Some(RecoveryAction::RollBack));
     assert_eq!((sf.recovery_owner.as_str(), sf.status), ("Priya", ObjectStatus::InProgress));
     assert_eq!(sf.evidence, "run-7 line 12");
@@ -57,19 +60,59 @@ fn a_bad_row_rejects_the_whole_import_with_its_line_number() {
     let header = "system,object_type,object_id,action,occurred_at,recovery_action,status\n";
     let good = "Jira,ticket,T-1,read,,,\n";
     let cases: &[(&str, String, &str)] = &[
-        ("unknown action", format!("{header}{good}{good}Jira,ticket,T-2,edited,,,\n"), "line 4: action \"edited\" is not one of: read, created"),
+        (
+            "unknown action",
+            format!("{header}{good}{good}Jira,ticket,T-2,edited,,,\n"),
+            "line 4: action \"edited\" is not one of: read, created",
+        ),
         ("missing system", format!("{header}{good},ticket,T-2,read,,,\n"), "line 3: system is empty"),
         ("missing action", format!("{header}{good}Jira,ticket,T-2,,,,\n"), "line 3: action is empty"),
-        ("bad time", format!("{header}Jira,ticket,T-2,read,yesterday,,\n{good}"), "line 2: occurred_at \"yesterday\" is not an RFC 3339 time"),
-        ("future time", format!("{header}Jira,ticket,T-2,read,2999-01-01T00:00:00Z,,\n"), "line 2: occurred_at 2999-01-01"),
-        ("bad recovery action", format!("{header}{good}Jira,ticket,T-2,read,,undo,\n"), "line 3: recovery_action \"undo\" is not one of"),
-        ("bad status", format!("{header}{good}Jira,ticket,T-2,read,,,done\n"), "line 3: status \"done\" is not one of: open"),
-        ("recovered without action", format!("{header}Jira,ticket,T-2,read,,,recovered\n"), "line 2: status recovered needs a recovery action"),
-        ("too few fields", format!("{header}{good}Jira,ticket,T-2,read\n"), "line 3: 4 values, but the header has 7 columns"),
-        ("too many fields", format!("{header}Jira,ticket,T-2,read,,,,extra\n"), "line 2: 8 values, but the header has 7 columns"),
-        ("unknown column", "system,object_type,object_id,action,colour\nJira,ticket,T-1,read,red\n".into(), "Unknown column \"colour\""),
+        (
+            "bad time",
+            format!("{header}Jira,ticket,T-2,read,yesterday,,\n{good}"),
+            "line 2: occurred_at \"yesterday\" is not an RFC 3339 time",
+        ),
+        (
+            "future time",
+            format!("{header}Jira,ticket,T-2,read,2999-01-01T00:00:00Z,,\n"),
+            "line 2: occurred_at 2999-01-01",
+        ),
+        (
+            "bad recovery action",
+            format!("{header}{good}Jira,ticket,T-2,read,,undo,\n"),
+            "line 3: recovery_action \"undo\" is not one of",
+        ),
+        (
+            "bad status",
+            format!("{header}{good}Jira,ticket,T-2,read,,,done\n"),
+            "line 3: status \"done\" is not one of: open",
+        ),
+        (
+            "recovered without action",
+            format!("{header}Jira,ticket,T-2,read,,,recovered\n"),
+            "line 2: status recovered needs a recovery action",
+        ),
+        (
+            "too few fields",
+            format!("{header}{good}Jira,ticket,T-2,read\n"),
+            "line 3: 4 values, but the header has 7 columns",
+        ),
+        (
+            "too many fields",
+            format!("{header}Jira,ticket,T-2,read,,,,extra\n"),
+            "line 2: 8 values, but the header has 7 columns",
+        ),
+        (
+            "unknown column",
+            "system,object_type,object_id,action,colour\nJira,ticket,T-1,read,red\n".into(),
+            "Unknown column \"colour\"",
+        ),
         ("missing column", "system,object_id,action\nJira,T-1,read\n".into(), "lacks the required column object_type"),
-        ("duplicate column", "system,object_type,object_id,action,System\nJira,ticket,T-1,read,Jira\n".into(), "column system twice"),
+        (
+            "duplicate column",
+            "system,object_type,object_id,action,System\nJira,ticket,T-1,read,Jira\n".into(),
+            "column system twice",
+        ),
         ("empty file", String::new(), "The file is empty"),
         ("header only", header.into(), "no rows"),
     ];
@@ -195,9 +238,13 @@ fn objects_are_added_and_changed_by_hand_with_clear_refusals() {
     assert_eq!(err.to_string(), "Object type is empty; give what kind of object it is (e.g. invoice).");
     assert_eq!(count(&db, &inc), 0);
 
-    let object =
-        affected::add(&db.store, &dana(), &inc.id, NewAffectedObject::new("Jira", "ticket", "T-1", AgentAction::Changed))
-            .unwrap();
+    let object = affected::add(
+        &db.store,
+        &dana(),
+        &inc.id,
+        NewAffectedObject::new("Jira", "ticket", "T-1", AgentAction::Changed),
+    )
+    .unwrap();
     assert_eq!(object.status, ObjectStatus::Open);
 
     let err = affected::update(
@@ -278,7 +325,14 @@ fn recovery_is_logged_per_object_and_undecided_objects_are_counted() {
     assert!(affected::recovery_log(&db.store, &inc.id, "B").unwrap().is_empty());
 
     set("A", ObjectChanges { status: Some(ObjectStatus::Recovered), ..Default::default() });
-    set("C", ObjectChanges { recovery_action: Some(RecoveryAction::Notify), status: Some(ObjectStatus::NotNeeded), ..Default::default() });
+    set(
+        "C",
+        ObjectChanges {
+            recovery_action: Some(RecoveryAction::Notify),
+            status: Some(ObjectStatus::NotNeeded),
+            ..Default::default()
+        },
+    );
     let progress = recovery::progress(&conn(), &inc).unwrap();
     assert!(progress.complete, "{:?}", progress.missing);
     assert_eq!(affected::undecided_objects(&conn(), &inc).unwrap(), 0);

@@ -3,9 +3,7 @@
 mod common;
 
 use common::*;
-use firebreak_core::phases::evidence::{
-    self, CustodyAction, EvidenceKind, EvidenceStatus, FileCheckStatus,
-};
+use firebreak_core::phases::evidence::{self, CustodyAction, EvidenceKind, EvidenceStatus, FileCheckStatus};
 use firebreak_core::{verify, ErrorCode};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -144,13 +142,16 @@ fn attach_refuses_a_missing_file_or_a_folder_and_writes_nothing() {
     assert!(err.to_string().contains("is a folder"), "{err}");
 
     let path = source(&db, "x.log", b"x");
-    let err = evidence::attach(&db.store, &dana(), "AI-INC-2000-0101-001", EvidenceKind::RunRecord, &path, "")
-        .unwrap_err();
+    let err =
+        evidence::attach(&db.store, &dana(), "AI-INC-2000-0101-001", EvidenceKind::RunRecord, &path, "").unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
 
     assert!(evidence::files(&db.store, &inc.id).unwrap().is_empty());
     assert!(evidence::custody(&db.store, &inc.id).unwrap().is_empty());
-    assert!(!db.dir.path().join("evidence").exists() || std::fs::read_dir(db.dir.path().join("evidence")).unwrap().count() == 0);
+    assert!(
+        !db.dir.path().join("evidence").exists()
+            || std::fs::read_dir(db.dir.path().join("evidence")).unwrap().count() == 0
+    );
     intact(&db);
 }
 
@@ -158,9 +159,27 @@ fn attach_refuses_a_missing_file_or_a_folder_and_writes_nothing() {
 fn reverify_flags_a_file_changed_on_disk_and_one_deleted() {
     let db = db();
     let inc = open_incident(&db, "Refund bot");
-    let kept = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &source(&db, "kept.log", b"kept"), "").unwrap();
-    let changed = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::ModelVersion, &source(&db, "model.txt", b"gpt-x 1.2"), "").unwrap();
-    let deleted = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::AlertsAndChats, &source(&db, "chat.txt", b"slack thread"), "").unwrap();
+    let kept =
+        evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &source(&db, "kept.log", b"kept"), "")
+            .unwrap();
+    let changed = evidence::attach(
+        &db.store,
+        &dana(),
+        &inc.id,
+        EvidenceKind::ModelVersion,
+        &source(&db, "model.txt", b"gpt-x 1.2"),
+        "",
+    )
+    .unwrap();
+    let deleted = evidence::attach(
+        &db.store,
+        &dana(),
+        &inc.id,
+        EvidenceKind::AlertsAndChats,
+        &source(&db, "chat.txt", b"slack thread"),
+        "",
+    )
+    .unwrap();
 
     let checks = evidence::reverify(&db.store, &dana(), &inc.id).unwrap();
     assert!(checks.iter().all(|c| c.status == FileCheckStatus::Unchanged));
@@ -201,7 +220,15 @@ fn open_and_export_are_logged_and_export_never_overwrites() {
     let db = db();
     let inc = open_incident(&db, "Refund bot");
     let content = b"approval queue snapshot";
-    let file = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::ApprovalState, &source(&db, "queue.csv", content), "").unwrap();
+    let file = evidence::attach(
+        &db.store,
+        &dana(),
+        &inc.id,
+        EvidenceKind::ApprovalState,
+        &source(&db, "queue.csv", content),
+        "",
+    )
+    .unwrap();
 
     let opened = evidence::open_copy(&db.store, &dana(), &inc.id, &file.id).unwrap();
     assert_eq!(std::fs::read(&opened).unwrap(), content);

@@ -125,7 +125,9 @@ fn parse(reader: impl Read, delimiter: u8) -> Result<Vec<(u64, NewAffectedObject
         )));
     }
     if rows.is_empty() {
-        return Err(Error::invalid_input("The file has a header row but no rows of affected objects; nothing was imported."));
+        return Err(Error::invalid_input(
+            "The file has a header row but no rows of affected objects; nothing was imported.",
+        ));
     }
     Ok(rows)
 }
@@ -193,7 +195,9 @@ fn row(columns: &[usize], record: &csv::StringRecord) -> Result<NewAffectedObjec
             }
             "recovery_owner" => new.recovery_owner = value.into(),
             "status" if value.is_empty() => {}
-            "status" => new.status = Some(choice(name, value, ObjectStatus::ALL, ObjectStatus::key, ObjectStatus::label)?),
+            "status" => {
+                new.status = Some(choice(name, value, ObjectStatus::ALL, ObjectStatus::key, ObjectStatus::label)?)
+            }
             _ => {}
         }
     }
@@ -239,9 +243,9 @@ fn at_line(line: u64, message: &str) -> Error {
 fn unreadable(e: &csv::Error) -> Error {
     let line = e.position().map(|p| format!("line {}: ", p.line())).unwrap_or_default();
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            Error::invalid_input(format!("{line}the text is not UTF-8; save the file as UTF-8 (CSV UTF-8) and import it again"))
-        }
+        csv::ErrorKind::Utf8 { .. } => Error::invalid_input(format!(
+            "{line}the text is not UTF-8; save the file as UTF-8 (CSV UTF-8) and import it again"
+        )),
         csv::ErrorKind::Io(io) => Error::Io { message: format!("Cannot read the file: {io}. Nothing was imported.") },
         _ => Error::invalid_input(format!("{line}{e}")),
     }

@@ -328,7 +328,13 @@ fn check_recovery(action: Option<RecoveryAction>, status: ObjectStatus) -> Resul
 
 /// Changes an object's recovery fields. `object` is the row ID, or the object's ID when that is unique in the
 /// incident.
-pub fn update(store: &Store, actor: &Actor, key: &str, object: &str, changes: &ObjectChanges) -> Result<AffectedObject> {
+pub fn update(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    object: &str,
+    changes: &ObjectChanges,
+) -> Result<AffectedObject> {
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
         let before = resolve(tx, &incident, object)?;
@@ -406,9 +412,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         [incident_param(incident)?],
         |r| r.get(0),
     )?;
-    let says_nothing = |q: AuditQuestion| {
-        answered.iter().any(|(a, text)| *a == q && questions::says_nothing(text))
-    };
+    let says_nothing = |q: AuditQuestion| answered.iter().any(|(a, text)| *a == q && questions::says_nothing(text));
     let nothing_affected = says_nothing(AuditQuestion::Writes) && says_nothing(AuditQuestion::Sends);
     if objects == 0 && !nothing_affected {
         missing.insert(

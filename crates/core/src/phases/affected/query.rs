@@ -126,11 +126,10 @@ pub fn list(store: &Store, key: &str, query: &ObjectQuery) -> Result<ObjectPage>
     }
     let condition = conditions.join(" AND ");
     let bound: Vec<&dyn rusqlite::ToSql> = params.iter().map(|p| p as &dyn rusqlite::ToSql).collect();
-    let total_matching: u64 = conn.query_row(
-        &format!("SELECT count(*) FROM affected_objects WHERE {condition}"),
-        bound.as_slice(),
-        |r| r.get(0),
-    )?;
+    let total_matching: u64 =
+        conn.query_row(&format!("SELECT count(*) FROM affected_objects WHERE {condition}"), bound.as_slice(), |r| {
+            r.get(0)
+        })?;
     // The keys of ObjectSort and SortDirection are fixed column names and keywords, never user text.
     let direction = query.direction.key();
     // With a filter, `+` keeps SQLite from walking the sort column's index over every row of the incident (one

@@ -36,8 +36,7 @@ pub fn answer(store: &Store, actor: &Actor, key: &str, question: AuditQuestion, 
                 Ok(after)
             }
             None => {
-                let row =
-                    AuditAnswer { id: record::new_id(), incident: incident.uuid.clone(), question, answer: text };
+                let row = AuditAnswer { id: record::new_id(), incident: incident.uuid.clone(), question, answer: text };
                 QUESTIONS.insert(tx, &row)?;
                 Ok(row)
             }

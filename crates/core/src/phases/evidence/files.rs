@@ -65,7 +65,10 @@ pub fn attach(
     // Refuse an unknown incident before copying anything.
     incident::find(&store.connect()?, key)?;
     let original_name = source.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
-        Error::invalid("file", format!("{} does not name a file. Give the path of the file to attach.", source.display()))
+        Error::invalid(
+            "file",
+            format!("{} does not name a file. Give the path of the file to attach.", source.display()),
+        )
     })?;
     let meta = fs::metadata(source).map_err(|e| read_error(source, e))?;
     if meta.is_dir() {
@@ -276,9 +279,9 @@ fn copy_out(store: &Store, file: &EvidenceFile, dest: &Path) -> Result<()> {
     let copied = hash_stream(&mut input, Some(&mut out))
         .map_err(|e| match e {
             StreamError::Read(e) => read_error(&source, e),
-            StreamError::Write(e) => Error::Io {
-                message: format!("Cannot write {}: {e}. Nothing was exported.", dest.display()),
-            },
+            StreamError::Write(e) => {
+                Error::Io { message: format!("Cannot write {}: {e}. Nothing was exported.", dest.display()) }
+            }
         })
         .and_then(|(sha256, _)| {
             out.sync_all()?;

@@ -252,13 +252,11 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         .into_iter()
         .filter(|k| k.status == EvidenceStatus::Required && k.files == 0)
         .collect();
-    let missing = open
-        .iter()
-        .map(|k| format!("{}: attach it or mark it not applicable with a reason", k.kind.label()))
-        .collect();
-    let next = open.first().map(|k| {
-        format!("Preserve the {} (attach a file) or mark it not applicable.", k.kind.label().to_lowercase())
-    });
+    let missing =
+        open.iter().map(|k| format!("{}: attach it or mark it not applicable with a reason", k.kind.label())).collect();
+    let next = open
+        .first()
+        .map(|k| format!("Preserve the {} (attach a file) or mark it not applicable.", k.kind.label().to_lowercase()));
     Ok(PhaseProgress {
         phase: "evidence".into(),
         label: "Preserve evidence".into(),

@@ -8,10 +8,9 @@ pub mod recovery;
 
 pub use import::{import_csv, import_delimited, import_tsv, ImportReport};
 pub use query::{counts, list, ObjectCounts, ObjectPage, ObjectQuery, ObjectSort, SortDirection};
-pub use questions::{answer, answers, QuestionAnswer};
+pub use questions::{answer, answers, progress, QuestionAnswer};
 pub use recovery::{log_recovery, recovery_log, undecided_objects};
 
-use super::PhaseProgress;
 use crate::audit::{self, Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
@@ -395,48 +394,6 @@ pub(crate) fn resolve(conn: &Connection, incident: &Incident, reference: &str) -
             ))
         }
     }
-}
-
-/// Complete when the eleven audit questions are answered and either at least one affected object is recorded or
-/// the answers to "What did it write?" and "What did it send?" both say nothing (start with "none", "nothing" or
-/// "no"): an empty table alone cannot tell "nothing was affected" from "nobody looked yet".
-pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
-    let answered = questions::answered(conn, incident)?;
-    let mut missing: Vec<String> = AuditQuestion::ALL
-        .iter()
-        .filter(|q| !answered.iter().any(|(a, _)| a == *q))
-        .map(|q| format!("Audit question not answered: {}", q.label()))
-        .collect();
-    let objects: u64 = conn.query_row(
-        "SELECT count(*) FROM affected_objects WHERE incident = ?1",
-        [incident_param(incident)?],
-        |r| r.get(0),
-    )?;
-    let says_nothing = |q: AuditQuestion| answered.iter().any(|(a, text)| *a == q && questions::says_nothing(text));
-    let nothing_affected = says_nothing(AuditQuestion::Writes) && says_nothing(AuditQuestion::Sends);
-    if objects == 0 && !nothing_affected {
-        missing.insert(
-            0,
-            "No affected objects recorded: add what the agent read, changed, sent, created, deleted, approved or \
-             triggered (or, if it touched nothing, answer \"What did it write?\" and \"What did it send?\" with \"none\")"
-                .to_string(),
-        );
-    }
-    let next = if objects == 0 && !nothing_affected {
-        Some("Record the affected objects: add them by hand, paste them from a spreadsheet or import a CSV.".into())
-    } else {
-        AuditQuestion::ALL
-            .iter()
-            .find(|q| !answered.iter().any(|(a, _)| a == *q))
-            .map(|q| format!("Answer the audit question \"{}\"", q.label()))
-    };
-    Ok(PhaseProgress {
-        phase: "side_effect_audit".into(),
-        label: "Audit side effects".into(),
-        complete: missing.is_empty(),
-        missing,
-        next,
-    })
 }
 
 /// Columns hold canonical JSON, so an incident's rows are found by its JSON-quoted UUID.

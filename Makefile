@@ -44,3 +44,8 @@ bindings:
 clean:
 	cargo clean
 	rm -rf ui/dist tests/e2e/artifacts
+
+# Figures, not tests: imports 100,000 affected objects and times the table's filters and verify (release build).
+.PHONY: bench
+bench:
+	cargo run --release -p firebreak-core --example bench_affected

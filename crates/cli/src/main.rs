@@ -1,8 +1,10 @@
 //! `firebreak`: Firebreak's operations on the command line, for scripts, alert pipelines and tests.
 //! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
 
+mod affected;
 mod communication;
 mod containment;
+mod evidence;
 mod output;
 mod pause;
 mod playbook;
@@ -76,6 +78,15 @@ enum Command {
     /// Re-enable questions and staged sign-offs.
     #[command(subcommand)]
     Reenable(reenable::ReenableCommand),
+    /// Evidence to preserve: kinds, attached files, export, re-verification, chain of custody.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
+    /// The side-effect audit: affected objects and their recovery.
+    #[command(subcommand)]
+    Affected(affected::AffectedCommand),
+    /// The side-effect audit questions checklist.
+    #[command(subcommand, name = "audit-questions")]
+    AuditQuestions(affected::AuditQuestionsCommand),
 }
 
 #[derive(Subcommand)]
@@ -202,6 +213,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
+        Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,
+        Command::AuditQuestions(cmd) => affected::run_questions(cmd, &store, &out, || actor(cli, &store))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -230,10 +230,12 @@ impl Head {
 }
 
 pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
-    conn.execute(
+    // Cached: a transaction that imports many rows appends many entries.
+    conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, actor_role, entity, entity_id, field, old_value, new_value, reason, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+    )?
+    .execute(params![
             e.seq,
             format_instant(e.at),
             e.actor,
@@ -244,10 +246,9 @@ pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
             e.old_value,
             e.new_value,
             e.reason,
-            e.prev_hash,
-            e.hash
-        ],
-    )?;
+        e.prev_hash,
+        e.hash
+    ])?;
     Ok(())
 }
 

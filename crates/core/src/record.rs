@@ -29,10 +29,14 @@ impl Table {
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let mut params: Vec<SqlValue> = vec![SqlValue::Text(id.clone())];
         params.extend(values.iter().map(|(_, v)| v.clone().map_or(SqlValue::Null, SqlValue::Text)));
-        tx.execute(
-            &format!("INSERT INTO {} ({}) VALUES ({})", self.name, columns.join(", "), placeholders.join(", ")),
-            params_from_iter(params),
-        )?;
+        // Cached: imports insert many rows in one transaction.
+        tx.prepare_cached(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.name,
+            columns.join(", "),
+            placeholders.join(", ")
+        ))?
+        .execute(params_from_iter(params))?;
         tx.record(self.entity, &id, audit::CREATED, None, None, None)?;
         for (field, value) in values {
             if value.is_some() {
@@ -83,7 +87,18 @@ impl Table {
         condition: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<T>> {
-        let sql = format!("SELECT * FROM {} WHERE {condition} ORDER BY rowid", self.name);
+        self.select_ordered(conn, condition, "rowid", params)
+    }
+
+    /// Like [`Table::select`], in the given SQL order, which may end with `LIMIT … OFFSET …` to read one page.
+    pub fn select_ordered<T: DeserializeOwned>(
+        &self,
+        conn: &Connection,
+        condition: &str,
+        order: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<T>> {
+        let sql = format!("SELECT * FROM {} WHERE {condition} ORDER BY {order}", self.name);
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(params)?;
         let mut out = Vec::new();

@@ -1,0 +1,159 @@
+//! `firebreak evidence …`: the evidence kinds, attached files, export, re-verification and chain of custody.
+
+use crate::output::Output;
+use clap::Subcommand;
+use firebreak_core::audit;
+use firebreak_core::phases::evidence::{self, EvidenceKind, EvidenceStatus, FileCheckStatus};
+use firebreak_core::{Actor, Error, Store};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum EvidenceCommand {
+    /// Set an evidence kind to required, preserved or not_applicable (which needs --reason).
+    Status {
+        id: String,
+        /// run_record, prompt_version, model_version, input_snapshot, tool_call_trace, approval_state,
+        /// output_payloads, connector_logs, guardrail_results, alerts_and_chats
+        kind: String,
+        /// required, preserved or not_applicable
+        status: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Copy a file into the evidence store (hashed, read-only) under an evidence kind.
+    Attach {
+        id: String,
+        kind: String,
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The ten evidence kinds and the attached files.
+    List { id: String },
+    /// Copy a stored file out (never overwrites); the export is logged.
+    Export { id: String, file_id: String, dest: PathBuf },
+    /// Re-hash every stored file of the incident. Exit 1 if any changed or vanished.
+    Reverify { id: String },
+    /// The chain-of-custody log.
+    Custody { id: String },
+}
+
+pub fn run(
+    cmd: &EvidenceCommand,
+    store: &Store,
+    out: &Output,
+    actor: impl Fn() -> Result<Actor, Error>,
+) -> Result<ExitCode, Error> {
+    match cmd {
+        EvidenceCommand::Status { id, kind, status, reason } => {
+            let (kind, status) = (parse_kind(kind)?, parse_status(status)?);
+            let item = evidence::set_status(store, &actor()?, id, kind, status, reason)?;
+            if out.json {
+                out.print_json(&item);
+            } else {
+                println!("{}: {} is {}.", id.trim(), kind.label(), status.label().to_lowercase());
+            }
+        }
+        EvidenceCommand::Attach { id, kind, file, note } => {
+            let kind = parse_kind(kind)?;
+            let attached = evidence::attach(store, &actor()?, id, kind, file, note)?;
+            if out.json {
+                out.print_json(&attached);
+            } else {
+                println!(
+                    "Attached {} ({} bytes, sha256 {}) as {}; file ID {}",
+                    attached.original_name,
+                    attached.size,
+                    attached.sha256,
+                    kind.label().to_lowercase(),
+                    attached.id
+                );
+            }
+        }
+        EvidenceCommand::List { id } => {
+            let items = evidence::items(store, id)?;
+            let files = evidence::files(store, id)?;
+            if out.json {
+                out.print_json(&serde_json::json!({ "items": items, "files": files }));
+            } else {
+                for item in &items {
+                    let reason = if item.reason.is_empty() { String::new() } else { format!("  ({})", item.reason) };
+                    println!("{:<30} {:<15} {} file(s){reason}", item.kind.label(), item.status.label(), item.files);
+                }
+                if !files.is_empty() {
+                    println!();
+                    println!("{:<36}  {:<18} {:>10}  {:<16}  NAME", "FILE ID", "KIND", "BYTES", "SHA256");
+                    for f in &files {
+                        println!(
+                            "{:<36}  {:<18} {:>10}  {:<16}  {}",
+                            f.id,
+                            f.kind.key(),
+                            f.size,
+                            &f.sha256[..16.min(f.sha256.len())],
+                            f.original_name
+                        );
+                    }
+                }
+            }
+        }
+        EvidenceCommand::Export { id, file_id, dest } => {
+            let written = evidence::export(store, &actor()?, id, file_id, dest)?;
+            if out.json {
+                out.print_json(&serde_json::json!({ "path": written.display().to_string() }));
+            } else {
+                println!("{}", written.display());
+            }
+        }
+        EvidenceCommand::Reverify { id } => {
+            let checks = evidence::reverify(store, &actor()?, id)?;
+            let failed: Vec<String> = checks
+                .iter()
+                .filter(|c| c.status != FileCheckStatus::Unchanged)
+                .map(|c| {
+                    format!("{} (file ID {}) {}", c.file.original_name, c.file.id, c.status.label().to_lowercase())
+                })
+                .collect();
+            if out.json {
+                out.print_json(&checks);
+            } else if failed.is_empty() {
+                println!("All {} evidence file(s) match their SHA-256.", checks.len());
+            }
+            if !failed.is_empty() {
+                eprintln!("firebreak: re-verification failed: {}. The custody log records this.", failed.join("; "));
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        EvidenceCommand::Custody { id } => {
+            let events = evidence::custody(store, id)?;
+            if out.json {
+                out.print_json(&events);
+            } else {
+                let names: std::collections::HashMap<String, String> =
+                    evidence::files(store, id)?.into_iter().map(|f| (f.id, f.original_name)).collect();
+                for e in &events {
+                    let name = names.get(&e.file).map(String::as_str).unwrap_or("?");
+                    let detail = if e.detail.is_empty() { String::new() } else { format!("  {}", e.detail) };
+                    println!("{}  {:<20} {:<22} {name}{detail}", audit::format_instant(e.at), e.by, e.action.label());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_kind(text: &str) -> Result<EvidenceKind, Error> {
+    EvidenceKind::parse(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = EvidenceKind::ALL.iter().map(|k| k.key()).collect();
+        Error::invalid("kind", format!("\"{text}\" is not an evidence kind. Kinds: {}.", known.join(", ")))
+    })
+}
+
+fn parse_status(text: &str) -> Result<EvidenceStatus, Error> {
+    EvidenceStatus::parse(text.trim()).ok_or_else(|| {
+        Error::invalid(
+            "status",
+            format!("\"{text}\" is not an evidence status. Use required, preserved or not_applicable."),
+        )
+    })
+}

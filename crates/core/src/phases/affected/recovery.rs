@@ -1,0 +1,97 @@
+//! Recovery: each affected object's chosen recovery action (on the object itself) and its append-only completion
+//! log, plus the recovery phase's completeness and the "no undecided objects" count the status gate uses.
+
+use super::{incident_param, resolve, RecoveryLogEntry, RECOVERY_LOG};
+use crate::audit::Actor;
+use crate::error::{Error, Result};
+use crate::incident::{self, Incident};
+use crate::phases::PhaseProgress;
+use crate::record;
+use crate::store::Store;
+use rusqlite::Connection;
+
+/// Appends a line to an object's completion log (what was done to recover it).
+pub fn log_recovery(store: &Store, actor: &Actor, key: &str, object: &str, note: &str) -> Result<RecoveryLogEntry> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(Error::invalid(
+            "note",
+            "Say what was done to recover the object (for example \"reverted invoice to v3 in the ERP\").",
+        ));
+    }
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let object = resolve(tx, &incident, object)?;
+        let entry = RecoveryLogEntry {
+            id: record::new_id(),
+            incident: incident.uuid.clone(),
+            object: object.id,
+            note: note.to_string(),
+            at: tx.at(),
+            by: tx.actor().name.clone(),
+        };
+        RECOVERY_LOG.insert(tx, &entry)?;
+        Ok(entry)
+    })
+}
+
+/// An object's completion log, oldest first.
+pub fn recovery_log(store: &Store, key: &str, object: &str) -> Result<Vec<RecoveryLogEntry>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let object = resolve(&conn, &incident, object)?;
+    RECOVERY_LOG.select(
+        &conn,
+        "incident = ?1 AND object = ?2",
+        &[&incident_param(&incident)?, &serde_json::to_string(&object.id)?],
+    )
+}
+
+/// How many affected objects have no recovery action decided (the incident cannot move to monitoring while any do).
+pub fn undecided_objects(conn: &Connection, incident: &Incident) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM affected_objects WHERE incident = ?1 AND recovery_action IS NULL",
+        [incident_param(incident)?],
+        |r| r.get(0),
+    )?)
+}
+
+/// Objects that have a recovery action other than "none" and are not yet recovered (or found not to need it).
+fn unrecovered_objects(conn: &Connection, incident: &Incident) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM affected_objects WHERE incident = ?1 AND recovery_action IS NOT NULL
+           AND recovery_action <> '\"none\"' AND status NOT IN ('\"recovered\"', '\"not_needed\"')",
+        [incident_param(incident)?],
+        |r| r.get(0),
+    )?)
+}
+
+/// Complete when every affected object has a recovery action and every one that needs recovering is recovered.
+pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
+    let undecided = undecided_objects(conn, incident)?;
+    let unrecovered = unrecovered_objects(conn, incident)?;
+    let mut missing = Vec::new();
+    if undecided > 0 {
+        missing.push(format!("{} no recovery action decided", objects_have(undecided)));
+    }
+    if unrecovered > 0 {
+        let are = if unrecovered == 1 { "object is" } else { "objects are" };
+        missing.push(format!("{unrecovered} {are} not recovered yet"));
+    }
+    let next = if undecided > 0 {
+        Some("Choose a recovery action for each affected object (correct, roll back, …, or none).".to_string())
+    } else if unrecovered > 0 {
+        Some("Carry out the recoveries, log each completion and mark the objects recovered.".to_string())
+    } else {
+        None
+    };
+    Ok(PhaseProgress { phase: "recovery".into(), label: "Recover".into(), complete: missing.is_empty(), missing, next })
+}
+
+fn objects_have(n: u64) -> String {
+    if n == 1 {
+        "1 object has".to_string()
+    } else {
+        format!("{n} objects have")
+    }
+}

@@ -1,0 +1,390 @@
+//! Evidence files and their chain of custody. A file is streamed through SHA-256 while it is copied into the
+//! content-addressed folder `evidence/` beside the database and is never modified there; every attach, open,
+//! export and re-verification is an append-only custody event.
+
+use super::{
+    incident_param, item_of, put_status, CustodyAction, CustodyEvent, EvidenceFile, EvidenceKind, EvidenceStatus,
+    CUSTODY, FILES,
+};
+use crate::audit::{self, Actor};
+use crate::error::{Error, Result};
+use crate::incident::{self, Incident};
+use crate::record;
+use crate::store::{Store, Tx};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+crate::choices!(
+    /// What re-verification found for one file.
+    FileCheckStatus, "FileCheckStatus.ts" {
+        Unchanged => ("unchanged", "Unchanged"),
+        Changed => ("changed", "Changed on disk"),
+        Missing => ("missing", "Missing"),
+    }
+);
+
+/// The result of re-hashing one stored file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "FileCheck.ts")]
+pub struct FileCheck {
+    pub file: EvidenceFile,
+    pub status: FileCheckStatus,
+    /// The hash of what is on disk now; `None` when the stored copy is gone or unreadable.
+    pub found_sha256: Option<String>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// The folder of stored copies: `evidence/` beside the database file.
+fn evidence_dir(store: &Store) -> PathBuf {
+    store.path().parent().map(Path::to_path_buf).unwrap_or_default().join("evidence")
+}
+
+/// Where the stored copy with this SHA-256 lives.
+pub fn stored_path(store: &Store, sha256: &str) -> PathBuf {
+    evidence_dir(store).join(sha256)
+}
+
+/// Copies a file into the evidence store and records it under `kind`, with a custody event. A kind that was still
+/// required becomes preserved.
+pub fn attach(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    kind: EvidenceKind,
+    source: &Path,
+    note: &str,
+) -> Result<EvidenceFile> {
+    actor.validate()?;
+    // Refuse an unknown incident before copying anything.
+    incident::find(&store.connect()?, key)?;
+    let original_name = source.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
+        Error::invalid(
+            "file",
+            format!("{} does not name a file. Give the path of the file to attach.", source.display()),
+        )
+    })?;
+    let meta = fs::metadata(source).map_err(|e| read_error(source, e))?;
+    if meta.is_dir() {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is a folder. Attach the files inside it one at a time, or attach an archive of the folder.",
+                source.display()
+            ),
+        ));
+    }
+    let (sha256, size) = copy_in(store, source)?;
+    // If this write fails, the copy just made stays in the evidence folder. That is harmless: the folder is
+    // content-addressed, so the copy is exactly the content its name says, and attaching the file again reuses it.
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let file = EvidenceFile {
+            id: record::new_id(),
+            incident: incident.uuid.clone(),
+            kind,
+            sha256: sha256.clone(),
+            size,
+            original_name: original_name.clone(),
+            collected_by: tx.actor().name.clone(),
+            collected_at: tx.at(),
+            note: note.trim().to_string(),
+        };
+        FILES.insert(tx, &file)?;
+        let detail = format!("{original_name}, {size} bytes, sha256 {sha256}");
+        log(tx, &incident, &file.id, CustodyAction::Attached, detail)?;
+        match item_of(tx, &incident, kind)? {
+            Some(item) if item.status == EvidenceStatus::Required => {
+                put_status(tx, &incident, kind, EvidenceStatus::Preserved, &item.reason)?;
+            }
+            Some(_) => {}
+            None => {
+                put_status(tx, &incident, kind, EvidenceStatus::Preserved, "")?;
+            }
+        }
+        Ok(file)
+    })
+}
+
+/// Streams `source` into a temporary file in the evidence folder, then renames it to its hash, so a crash never
+/// leaves a partial file under a hash name. Returns the hash and size.
+fn copy_in(store: &Store, source: &Path) -> Result<(String, u64)> {
+    let dir = evidence_dir(store);
+    fs::create_dir_all(&dir).map_err(|e| write_error(&dir, e))?;
+    let mut input = File::open(source).map_err(|e| read_error(source, e))?;
+    let temp = dir.join(format!(".incoming-{}", record::new_id()));
+    let copied = (|| {
+        let mut out = OpenOptions::new().write(true).create_new(true).open(&temp).map_err(|e| write_error(&dir, e))?;
+        let (sha256, size) = hash_stream(&mut input, Some(&mut out)).map_err(|e| match e {
+            StreamError::Read(e) => read_error(source, e),
+            StreamError::Write(e) => write_error(&dir, e),
+        })?;
+        out.sync_all().map_err(|e| write_error(&dir, e))?;
+        Ok((sha256, size))
+    })();
+    let (sha256, size) = match copied {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+    };
+    let stored = dir.join(&sha256);
+    if hash_file(&stored).ok().as_deref() == Some(sha256.as_str()) {
+        // The same content is already stored (and intact): keep that copy.
+        let _ = fs::remove_file(&temp);
+        return Ok((sha256, size));
+    }
+    // Read-only before it takes its hash name, so it is never writable under that name. A damaged copy under the
+    // same name (found "changed" by re-verification) is replaced by this good one.
+    let placed = (|| {
+        let mut permissions = fs::metadata(&temp)?.permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&temp, permissions)?;
+        fs::rename(&temp, &stored)?;
+        sync_dir(&dir)
+    })();
+    if let Err(e) = placed {
+        let _ = fs::remove_file(&temp);
+        return Err(write_error(&dir, e));
+    }
+    Ok((sha256, size))
+}
+
+/// Makes the rename durable: on Unix a directory entry is only on disk once the directory itself is synced.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+enum StreamError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Hashes everything `input` yields, copying it to `out` when given. Returns the hex SHA-256 and the size.
+fn hash_stream(input: &mut impl Read, mut out: Option<&mut File>) -> std::result::Result<(String, u64), StreamError> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(StreamError::Read(e)),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+        if let Some(out) = out.as_mut() {
+            out.write_all(&buf[..n]).map_err(StreamError::Write)?;
+        }
+    }
+    Ok((audit::hex(&hasher.finalize()), size))
+}
+
+fn hash_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    hash_stream(&mut file, None).map(|(sha256, _)| sha256).map_err(|e| match e {
+        StreamError::Read(e) | StreamError::Write(e) => e,
+    })
+}
+
+fn read_error(path: &Path, e: io::Error) -> Error {
+    let what = match e.kind() {
+        io::ErrorKind::NotFound => "there is no such file; check the path".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied; check that you may read it".to_string(),
+        _ => format!("{e}; check that the file is readable"),
+    };
+    Error::Io { message: format!("Cannot read {}: {what}. Nothing was attached.", path.display()) }
+}
+
+fn write_error(dir: &Path, e: io::Error) -> Error {
+    Error::Io {
+        message: format!(
+            "Cannot store the copy in the evidence folder {}: {e}. Check that the folder beside the database is \
+             writable and the disk has room. Nothing was attached.",
+            dir.display()
+        ),
+    }
+}
+
+/// Logs that the stored copy is being opened and returns its path (open it read-only; it is never modified).
+pub fn open_copy(store: &Store, actor: &Actor, key: &str, file_id: &str) -> Result<PathBuf> {
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        let file = file_of(tx, &incident, file_id)?;
+        let path = stored_path(store, &file.sha256);
+        if !path.is_file() {
+            return Err(missing_copy(&file, &path));
+        }
+        log(tx, &incident, &file.id, CustodyAction::Opened, String::new())?;
+        Ok(path)
+    })
+}
+
+/// Copies a stored file out to `dest` (a new file, or a folder to put it in under its original name) and logs the
+/// export. An existing file is never overwritten, and a stored copy that no longer matches its hash is not exported.
+pub fn export(store: &Store, actor: &Actor, key: &str, file_id: &str, dest: &Path) -> Result<PathBuf> {
+    actor.validate()?;
+    let file = {
+        let conn = store.connect()?;
+        let incident = incident::find(&conn, key)?;
+        file_of(&conn, &incident, file_id)?
+    };
+    let dest = if dest.is_dir() { dest.join(&file.original_name) } else { dest.to_path_buf() };
+    copy_out(store, &file, &dest)?;
+    let logged = store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        log(tx, &incident, &file.id, CustodyAction::Exported, dest.display().to_string())
+    });
+    if let Err(e) = logged {
+        // An export missing from the custody log must not exist.
+        let _ = fs::remove_file(&dest);
+        return Err(e);
+    }
+    Ok(dest)
+}
+
+fn copy_out(store: &Store, file: &EvidenceFile, dest: &Path) -> Result<()> {
+    let source = stored_path(store, &file.sha256);
+    let mut input = File::open(&source).map_err(|_| missing_copy(file, &source))?;
+    let mut out = OpenOptions::new().write(true).create_new(true).open(dest).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            Error::invalid(
+                "destination",
+                format!(
+                    "{} already exists; an export never overwrites a file. Choose another name or move that file away.",
+                    dest.display()
+                ),
+            )
+        } else {
+            Error::Io {
+                message: format!(
+                    "Cannot write {}: {e}. Check that its folder exists and is writable. Nothing was exported.",
+                    dest.display()
+                ),
+            }
+        }
+    })?;
+    let copied = hash_stream(&mut input, Some(&mut out))
+        .map_err(|e| match e {
+            StreamError::Read(e) => read_error(&source, e),
+            StreamError::Write(e) => {
+                Error::Io { message: format!("Cannot write {}: {e}. Nothing was exported.", dest.display()) }
+            }
+        })
+        .and_then(|(sha256, _)| {
+            out.sync_all()?;
+            if sha256 != file.sha256 {
+                return Err(Error::Io {
+                    message: format!(
+                        "The stored copy of {} no longer matches its SHA-256 (it was changed on disk), so it was not \
+                         exported. Run `firebreak evidence reverify` to record this, then attach the original again.",
+                        file.original_name
+                    ),
+                });
+            }
+            Ok(())
+        });
+    if copied.is_err() {
+        let _ = fs::remove_file(dest);
+    }
+    copied
+}
+
+fn missing_copy(file: &EvidenceFile, path: &Path) -> Error {
+    Error::Io {
+        message: format!(
+            "The stored copy of {} is missing from {}. Run `firebreak evidence reverify` to record this, and attach \
+             the original again if you still have it.",
+            file.original_name,
+            path.display()
+        ),
+    }
+}
+
+/// Re-hashes every file of the incident, records what was found as custody events and returns it.
+pub fn reverify(store: &Store, actor: &Actor, key: &str) -> Result<Vec<FileCheck>> {
+    actor.validate()?;
+    let list = files(store, key)?;
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Hashing can take a while, so it happens before the write transaction; one file per distinct content.
+    let mut found: HashMap<String, std::result::Result<String, String>> = HashMap::new();
+    let mut checks = Vec::with_capacity(list.len());
+    for file in list {
+        let result = found
+            .entry(file.sha256.clone())
+            .or_insert_with(|| hash_file(&stored_path(store, &file.sha256)).map_err(|e| e.to_string()))
+            .clone();
+        let (status, found_sha256, detail) = match result {
+            Ok(sha256) if sha256 == file.sha256 => (FileCheckStatus::Unchanged, Some(sha256), String::new()),
+            Ok(sha256) => (FileCheckStatus::Changed, Some(sha256.clone()), format!("found sha256 {sha256}")),
+            Err(e) => (FileCheckStatus::Missing, None, format!("stored copy not found or unreadable: {e}")),
+        };
+        checks.push((FileCheck { file, status, found_sha256 }, detail));
+    }
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        for (check, detail) in &checks {
+            let action = match check.status {
+                FileCheckStatus::Unchanged => CustodyAction::Verified,
+                FileCheckStatus::Changed => CustodyAction::Changed,
+                FileCheckStatus::Missing => CustodyAction::Missing,
+            };
+            log(tx, &incident, &check.file.id, action, detail.clone())?;
+        }
+        Ok(())
+    })?;
+    Ok(checks.into_iter().map(|(check, _)| check).collect())
+}
+
+/// The incident's files, in the order they were attached.
+pub fn files(store: &Store, key: &str) -> Result<Vec<EvidenceFile>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    FILES.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+}
+
+/// The incident's chain-of-custody events, oldest first.
+pub fn custody(store: &Store, key: &str) -> Result<Vec<CustodyEvent>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    CUSTODY.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+}
+
+fn file_of(conn: &Connection, incident: &Incident, file_id: &str) -> Result<EvidenceFile> {
+    FILES.get::<EvidenceFile>(conn, file_id.trim())?.filter(|f| f.incident == incident.uuid).ok_or_else(|| {
+        Error::not_found(format!(
+            "No evidence file {} on {}. `firebreak evidence list {}` shows its files and their IDs.",
+            file_id.trim(),
+            incident.id,
+            incident.id
+        ))
+    })
+}
+
+fn log(tx: &mut Tx<'_>, incident: &Incident, file: &str, action: CustodyAction, detail: String) -> Result<()> {
+    let event = CustodyEvent {
+        id: record::new_id(),
+        incident: incident.uuid.clone(),
+        file: file.to_string(),
+        action,
+        at: tx.at(),
+        by: tx.actor().name.clone(),
+        detail,
+    };
+    CUSTODY.insert(tx, &event)?;
+    Ok(())
+}

@@ -24,6 +24,8 @@ fn main() {
             commands::update_incident,
             commands::incident_history,
             commands::verify_integrity,
+            commands::guidance::guidance,
+            commands::guidance::set_status,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -116,20 +116,35 @@ describe('Firebreak desktop app', () => {
   });
 
   it('changes a field and shows who changed it in the history', async () => {
-    await wd.select('field-status', 'contained');
+    await wd.type('field-workflow', 'Customer refunds (EU)');
     await wd.clickTestId('save-changes');
     await wd.byTestId('toast');
     await wd.clickTestId('tab-history');
     const entry = await wd.until('the status change in the history', async () => {
       for (const row of await rows('history-row')) {
         const text = await wd.textOf(row);
-        if (/Status/.test(text) && /Contained/.test(text)) return text;
+        if (/Workflow affected/.test(text) && /Customer refunds \(EU\)/.test(text)) return text;
       }
       return null;
     });
     assert.match(entry, /Dana Reyes/);
-    assert.match(entry, /Investigating/);
+    assert.match(entry, /Customer refunds/);
     await screenshot('incident-history');
+  });
+
+  it('refuses a status change the record does not support, and accepts an override with a reason', async () => {
+    await wd.clickTestId('tab-record');
+    assert.match(await wd.text('[data-testid="guidance-next"]'), /Next:/);
+    await wd.select('status-target', 'contained');
+    await wd.clickTestId('status-move');
+    const refusal = await wd.text('[data-testid="status-refusal"]');
+    assert.match(refusal, /cannot move to Contained/);
+    assert.match(refusal, /Severity/);
+    await screenshot('status-gate-refused');
+    await wd.type('status-override-reason', 'The vendor switched the bot off before we were told');
+    await wd.clickTestId('status-override');
+    await wd.until('the Contained badge', async () => /Contained/.test(await wd.text('.badges')));
+    await screenshot('status-overridden');
   });
 
   it('verifies record integrity, and names an edit made outside the app', async () => {

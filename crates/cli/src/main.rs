@@ -15,6 +15,7 @@ mod severity;
 use clap::{Args, Parser, Subcommand};
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
 use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::vocabulary::Status;
 use firebreak_core::{profile, verify, Actor, Error, ErrorCode, Store};
 use serde_json::{Map, Value};
@@ -78,6 +79,8 @@ enum Command {
     /// Re-enable questions and staged sign-offs.
     #[command(subcommand)]
     Reenable(reenable::ReenableCommand),
+    /// Every phase's progress: complete or not, what is missing, and what to do next.
+    Gates { id: String },
     /// Evidence to preserve: kinds, attached files, export, re-verification, chain of custody.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
@@ -112,6 +115,15 @@ enum IncidentCommand {
     },
     /// Who changed what, from what to what, when.
     History { id: String },
+    /// Move the incident to another status. Refused, listing what is missing, when the record does not support it
+    /// yet, unless an owner overrides with a written reason (logged as an override).
+    Status {
+        id: String,
+        /// investigating, contained, recovering, monitoring or closed
+        status: String,
+        #[arg(long, value_name = "TEXT")]
+        override_reason: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -180,6 +192,11 @@ fn main() -> ExitCode {
                 _ => "",
             };
             eprintln!("firebreak: {e}{hint}");
+            if let Error::GateBlocked { missing, .. } = &e {
+                for item in missing {
+                    eprintln!("  - {item}");
+                }
+            }
             ExitCode::FAILURE
         }
     }
@@ -206,6 +223,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Postmortem(cmd) => postmortem::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Reenable(cmd) => reenable::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Gates { id } => out.guidance(&incident::get(&store, id)?, &guidance::guidance(&store, id)?),
         Command::Audit(AuditCommand::Verify) => {
             let report = verify::verify(&store)?;
             out.verify(&report);
@@ -228,13 +246,7 @@ fn incident_command(cli: &Cli, store: &Store, out: &output::Output, cmd: &Incide
             out.created(&created);
         }
         IncidentCommand::List { status } => {
-            let status = match status {
-                None => None,
-                Some(s) => Some(Status::parse(s.trim()).ok_or_else(|| {
-                    let known: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
-                    Error::invalid("status", format!("\"{s}\" is not a status. Statuses: {}.", known.join(", ")))
-                })?),
-            };
+            let status = status.as_deref().map(parse_status).transpose()?;
             out.incidents(&incident::list(store, &ListFilter { status })?);
         }
         IncidentCommand::Show { id } => out.incident(&incident::get(store, id)?),
@@ -254,8 +266,20 @@ fn incident_command(cli: &Cli, store: &Store, out: &output::Output, cmd: &Incide
             let incident = incident::get(store, id)?;
             out.history(&incident, &incident::history(store, id)?);
         }
+        IncidentCommand::Status { id, status, override_reason } => {
+            let to = parse_status(status)?;
+            let after = guidance::set_status(store, &actor(cli, store)?, id, to, override_reason.as_deref())?;
+            out.status_changed(&after, override_reason.is_some());
+        }
     }
     Ok(())
+}
+
+fn parse_status(text: &str) -> Result<Status, Error> {
+    Status::parse(text.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Status::ALL.iter().map(|s| s.key()).collect();
+        Error::invalid("status", format!("\"{text}\" is not a status. Statuses: {}.", known.join(", ")))
+    })
 }
 
 fn split_assignment(text: &str) -> Result<(&str, &str), Error> {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use firebreak_core::audit::{self, AuditEntry};
 use firebreak_core::incident::{Incident, FIELDS};
 use firebreak_core::people::Person;
+use firebreak_core::phases::guidance::Guidance;
 use firebreak_core::verify::VerifyReport;
 use serde::Serialize;
 use serde_json::Value;
@@ -85,6 +86,34 @@ impl Output {
             println!("{}: no change (the values were already set).", after.id);
         } else {
             println!("{}: changed {}.", after.id, changed.join(", "));
+        }
+    }
+
+    pub fn status_changed(&self, incident: &Incident, overridden: bool) {
+        if self.json {
+            return self.print_json(incident);
+        }
+        let how = if overridden { " (gate overridden; logged as an override)" } else { "" };
+        println!("{} is now {}{how}.", incident.id, incident.fields.status.label());
+    }
+
+    pub fn guidance(&self, incident: &Incident, guidance: &Guidance) {
+        if self.json {
+            return self.print_json(guidance);
+        }
+        println!("{} — {}", incident.id, incident.fields.title);
+        for warning in &guidance.warnings {
+            println!("! {warning}");
+        }
+        for phase in &guidance.phases {
+            let mark = if phase.complete { "done" } else { "open" };
+            println!("[{mark}] {}", phase.label);
+            for item in &phase.missing {
+                println!("       - {item}");
+            }
+        }
+        if let Some(next) = &guidance.next {
+            println!("Next: {next}");
         }
     }
 

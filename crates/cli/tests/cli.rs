@@ -37,7 +37,8 @@ fn fails(db: &Path, args: &[&str]) -> String {
     assert!(!out.status.success(), "firebreak {args:?} should have failed");
     assert!(out.stdout.is_empty(), "nothing on stdout when failing: {}", String::from_utf8_lossy(&out.stdout));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+    // One line says what is wrong; a refused gate adds the missing items below it, one per line.
+    assert_eq!(err.trim().lines().filter(|l| !l.starts_with("  - ")).count(), 1, "one clear line: {err}");
     err
 }
 
@@ -99,10 +100,12 @@ fn list_show_set_and_history_agree() {
     let other = ok(&e.db, &["incident", "new", "--title", "Other"]).trim().to_string();
     ok(
         &e.db,
-        &["incident", "set", &id, "status=contained", "data_classes=personal_data,credentials", "summary=Two lines"],
+        &["incident", "set", &id, "workflow=Refunds", "data_classes=personal_data,credentials", "summary=Two lines"],
     );
+    ok(&e.db, &["incident", "status", &id, "contained", "--override-reason", "Contained by the vendor before we knew"]);
     let shown = json_of(&ok(&e.db, &["incident", "show", &id.to_lowercase(), "--json"]));
     assert_eq!(shown["status"], "contained");
+    assert_eq!(shown["workflow"], "Refunds");
     assert_eq!(shown["data_classes"], json!(["personal_data", "credentials"]));
 
     let listed = json_of(&ok(&e.db, &["incident", "list", "--json"]));
@@ -116,6 +119,7 @@ fn list_show_set_and_history_agree() {
     assert_eq!(status["actor"], "Alert Pipeline");
     assert_eq!(status["old_value"], "\"investigating\"");
     assert_eq!(status["new_value"], "\"contained\"");
+    assert!(status["reason"].as_str().unwrap().contains("Contained by the vendor"));
     assert!(ok(&e.db, &["incident", "history", &id]).contains("status: investigating → contained"));
 }
 
@@ -135,6 +139,7 @@ fn bad_input_gets_one_clear_line_and_writes_nothing() {
     assert!(fails(&e.db, &["incident", "set", &id, "status"]).contains("FIELD=VALUE"));
     // One bad assignment among good ones changes nothing at all.
     fails(&e.db, &["incident", "set", &id, "summary=fine", "status=done"]);
+    fails(&e.db, &["incident", "set", &id, "summary=fine", "severity=sev9"]);
     assert!(fails(&e.db, &["incident", "show", "AI-INC-1999-0101-001"]).contains("No incident"));
     assert!(fails(&e.db, &["incident", "list", "--status", "done"]).contains("not a status"));
     assert_eq!(ok(&e.db, &["incident", "history", &id, "--json"]), before);
@@ -214,4 +219,26 @@ fn the_cli_and_the_app_writing_at_once_lose_no_edit() {
     assert_eq!(history.iter().filter(|h| h.field == "summary").count(), 20);
     assert_eq!(history.iter().filter(|h| h.field == "customer_impact").count(), 10);
     assert!(ok(&e.db, &["audit", "verify"]).contains("Record intact"));
+}
+
+#[test]
+fn a_status_change_the_record_does_not_support_is_refused_with_the_missing_items() {
+    let e = env();
+    let id = ok(&e.db, &["incident", "new", "--title", "Gated"]).trim().to_string();
+    let out = firebreak(&e.db, &["incident", "status", &id, "contained"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot move to Contained"), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("  - Severity:")), "{err}");
+    assert_eq!(json_of(&ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "investigating");
+
+    let gates = json_of(&ok(&e.db, &["gates", &id, "--json"]));
+    let severity = gates["phases"].as_array().unwrap().iter().find(|p| p["phase"] == "severity").unwrap();
+    assert_eq!(severity["complete"], false);
+    assert!(!severity["missing"].as_array().unwrap().is_empty());
+    assert!(ok(&e.db, &["gates", &id]).contains("Next:"));
+
+    ok(&e.db, &["severity", "assess", &id, "--answer", "single_failed_run=yes", "--answer", "still_running=no"]);
+    ok(&e.db, &["incident", "status", &id, "contained"]);
+    assert_eq!(json_of(&ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "contained");
 }

@@ -61,6 +61,7 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     reenable::ReenableQuestion::export_all_to(dir)?;
     reenable::QuestionState::export_all_to(dir)?;
     PhaseProgress::export_all_to(dir)?;
+    guidance::Guidance::export_all_to(dir)?;
     Ok(())
 }
 

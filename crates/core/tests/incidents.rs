@@ -6,6 +6,7 @@ use chrono::{Duration, Utc};
 use common::*;
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
 use firebreak_core::people;
+use firebreak_core::phases::guidance;
 use firebreak_core::vocabulary::{DataClass, IncidentType, OwaspLlm, Status};
 use firebreak_core::ErrorCode;
 use serde_json::json;
@@ -155,18 +156,21 @@ fn history_records_who_changed_what_from_what_to_what() {
     let db = db();
     let inc = open_incident(&db, "History");
     let lee = firebreak_core::Actor::new("Lee Chen", Some("Legal counsel".into()));
-    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("status", json!("contained"))], false).unwrap();
+    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false).unwrap();
+    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("workflow", json!("Customer refunds"))], false)
+        .unwrap();
     // Setting a value to what it already is writes nothing.
-    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("status", json!("contained"))], false).unwrap();
+    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("workflow", json!("Customer refunds"))], false)
+        .unwrap();
     let history = incident::history(&db.store, &inc.id).unwrap();
     assert_eq!(history[0].field, "_created");
-    let changes: Vec<_> = history.iter().filter(|e| e.field == "status").collect();
+    let changes: Vec<_> = history.iter().filter(|e| e.field == "workflow").collect();
     assert_eq!(changes.len(), 2);
     let last = changes[1];
     assert_eq!(last.actor, "Lee Chen");
     assert_eq!(last.actor_role.as_deref(), Some("Legal counsel"));
-    assert_eq!(last.old_value.as_deref(), Some("\"investigating\""));
-    assert_eq!(last.new_value.as_deref(), Some("\"contained\""));
+    assert_eq!(last.old_value.as_deref(), Some("\"Refunds\""));
+    assert_eq!(last.new_value.as_deref(), Some("\"Customer refunds\""));
 }
 
 #[test]
@@ -174,7 +178,7 @@ fn incidents_are_listed_newest_first_and_filtered_by_status() {
     let db = db();
     let a = open_incident(&db, "Older");
     let b = open_incident(&db, "Newer");
-    incident::update(&db.store, &dana(), &a.id, &[FieldChange::new("status", json!("closed"))], false).unwrap();
+    guidance::set_status(&db.store, &dana(), &a.id, Status::Closed, Some("Duplicate of another incident")).unwrap();
     let all: Vec<String> =
         incident::list(&db.store, &ListFilter::default()).unwrap().into_iter().map(|i| i.id).collect();
     assert_eq!(all, vec![b.id.clone(), a.id.clone()]);

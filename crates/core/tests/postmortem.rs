@@ -4,14 +4,15 @@ mod common;
 
 use chrono::{Duration, NaiveDate, Utc};
 use common::*;
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident;
 use firebreak_core::phases::communication::{self, Audience};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::postmortem::{
     self, ControlType, Postmortem, RemediationStatus, RemediationUpdate, RootCauseLayer, TimelineKind,
 };
 use firebreak_core::phases::reenable::{self, ReenableAnswerValue, ReenableQuestion, ReenableStage};
+use firebreak_core::vocabulary::Status;
 use firebreak_core::{people, verify, ErrorCode};
-use serde_json::json;
 
 fn intact(db: &Db) {
     assert!(verify::verify(&db.store).unwrap().intact);
@@ -36,7 +37,14 @@ fn the_timeline_is_built_from_the_record_and_manual_entries_in_time_order() {
         "Customer phoned support",
     )
     .unwrap();
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("status", json!("contained"))], false).unwrap();
+    guidance::set_status(
+        &db.store,
+        &dana(),
+        &inc.id,
+        Status::Contained,
+        Some("test: the timeline shows status changes"),
+    )
+    .unwrap();
     communication::draft(&db.store, &dana(), &inc.id, Audience::Security).unwrap();
     communication::approve(&db.store, &dana(), &inc.id, Audience::Security, "Priya Nair").unwrap();
     communication::mark_sent(&db.store, &dana(), &inc.id, Audience::Security, Utc::now(), "email").unwrap();

@@ -24,7 +24,7 @@ fn populated() -> (Db, String) {
         PersonDetails { name: "Sam Ortiz".into(), email: "sam@example.com".into(), ..Default::default() },
     )
     .unwrap();
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("status", json!("contained"))], false).unwrap();
+    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false).unwrap();
     incident::update(
         &db.store,
         &dana(),

@@ -6,12 +6,14 @@ import type { ApiError } from './bindings/ApiError';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { FieldChange } from './bindings/FieldChange';
+import type { Guidance } from './bindings/Guidance';
 import type { Incident } from './bindings/Incident';
 import type { IncidentFields } from './bindings/IncidentFields';
 import type { Person } from './bindings/Person';
 import type { PersonDetails } from './bindings/PersonDetails';
 import type { Profile } from './bindings/Profile';
 import type { Startup } from './bindings/Startup';
+import type { Status } from './bindings/Status';
 import type { VerifyReport } from './bindings/VerifyReport';
 import type { Vocabulary } from './bindings/Vocabulary';
 
@@ -60,7 +62,7 @@ export function toFailure(e: unknown): ApiFailure {
   return new ApiFailure({ code: 'io', message, field: null, missing: [] });
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
@@ -87,3 +89,7 @@ export const updateIncident = (
 ): Promise<Incident> => call('update_incident', { id, changes, confirm_early_awareness: confirmEarlyAwareness });
 export const incidentHistory = (id: string): Promise<AuditEntry[]> => call('incident_history', { id });
 export const verifyIntegrity = (): Promise<VerifyReport> => call('verify_integrity');
+
+export const guidance = (id: string): Promise<Guidance> => call('guidance', { id });
+export const setStatus = (id: string, status: Status, overrideReason: string | null): Promise<Incident> =>
+  call('set_status', { id, status, override_reason: overrideReason });

@@ -21,6 +21,10 @@ describe('placeFailure', () => {
   it('asks for confirmation and offers reload on conflict, by code', () => {
     expect(placeFailure(fail('confirmation_required', 'aware_at'), known).kind).toBe('confirm');
     expect(placeFailure(fail('conflict'), known).kind).toBe('conflict');
-    expect(placeFailure(fail('storage'), known)).toEqual({ kind: 'general', message: 'msg storage' });
+    expect(placeFailure(fail('storage'), known)).toEqual({ kind: 'general', message: 'msg storage', missing: [] });
+  });
+  it('lists what is missing when a status change is refused by a gate', () => {
+    const blocked = new ApiFailure({ code: 'gate_blocked', message: 'cannot move', field: null, missing: ['Severity: Assess severity'] });
+    expect(placeFailure(blocked, known)).toEqual({ kind: 'general', message: 'cannot move', missing: ['Severity: Assess severity'] });
   });
 });

@@ -7,7 +7,7 @@ export type Placement =
   | { kind: 'field'; field: string; message: string }
   | { kind: 'confirm'; message: string }
   | { kind: 'conflict'; message: string }
-  | { kind: 'general'; message: string };
+  | { kind: 'general'; message: string; missing: string[] };
 
 export function placeFailure(f: ApiFailure, knownFields: readonly string[]): Placement {
   switch (f.code) {
@@ -19,8 +19,9 @@ export function placeFailure(f: ApiFailure, knownFields: readonly string[]): Pla
       if (f.field !== null && knownFields.includes(f.field)) {
         return { kind: 'field', field: f.field, message: f.message };
       }
-      return { kind: 'general', message: f.message };
+      return { kind: 'general', message: f.message, missing: [] };
     default:
-      return { kind: 'general', message: f.message };
+      // A refused status change (gate_blocked) carries the list of what is missing.
+      return { kind: 'general', message: f.message, missing: f.missing };
   }
 }

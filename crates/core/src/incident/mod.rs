@@ -181,6 +181,22 @@ pub(crate) fn apply_changes(
     changes: &[FieldChange],
     confirm_early_awareness: bool,
 ) -> Result<Incident> {
+    apply_gated(tx, key, changes, confirm_early_awareness, StatusGate::Enforce)
+}
+
+/// Whether a status change must pass the phase gates, or passes because an owner overrode them with a reason.
+pub(crate) enum StatusGate<'a> {
+    Enforce,
+    Overridden(&'a str),
+}
+
+pub(crate) fn apply_gated(
+    tx: &mut Tx<'_>,
+    key: &str,
+    changes: &[FieldChange],
+    confirm_early_awareness: bool,
+    gate: StatusGate<'_>,
+) -> Result<Incident> {
     let before = find(tx, key)?;
     let mut map = to_map(&before.fields)?;
     for change in changes {
@@ -205,6 +221,17 @@ pub(crate) fn apply_changes(
     let fields: IncidentFields = serde_json::from_value(Value::Object(map))?;
     let touches_times = changes.iter().any(|c| c.field == "aware_at" || c.field == "detected_at");
     validate(&fields, Some(&before.fields), tx.at(), confirm_early_awareness || !touches_times)?;
+    let status_reason = match gate {
+        _ if fields.status == before.fields.status => None,
+        StatusGate::Overridden(reason) => Some(format!("gate overridden: {reason}")),
+        StatusGate::Enforce => {
+            let missing = crate::phases::guidance::blockers(tx, &before, fields.status)?;
+            if !missing.is_empty() {
+                return Err(crate::phases::guidance::gate_error(&before, fields.status, missing));
+            }
+            None
+        }
+    };
 
     let after = Incident { fields, ..before.clone() };
     let old = audited_values(&before)?;
@@ -217,7 +244,11 @@ pub(crate) fn apply_changes(
                 &format!("UPDATE incidents SET {} = ?1 WHERE uuid = ?2", spec.name),
                 params![column_text(spec.is_list(), &new), after.uuid],
             )?;
-            let why = if field == "aware_at" || field == "detected_at" { reason } else { None };
+            let why = match field.as_str() {
+                "aware_at" | "detected_at" => reason,
+                "status" => status_reason.as_deref(),
+                _ => None,
+            };
             tx.record(Entity::Incident, &after.uuid, &field, old, new, why)?;
         }
     }

@@ -7,6 +7,7 @@ pub mod affected;
 pub mod communication;
 pub mod containment;
 pub mod evidence;
+pub mod guidance;
 pub mod overrides;
 pub mod pause;
 pub mod playbook;

@@ -1,4 +1,7 @@
-//! Tauri commands: each one names the core operation it calls and nothing more.
+//! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
+//! here; each response phase has its own submodule.
+
+pub mod guidance;
 
 use crate::state::{blocking, AppState};
 use firebreak_core::audit::AuditEntry;
@@ -11,10 +14,10 @@ use firebreak_core::vocabulary::Vocabulary;
 use firebreak_core::{Actor, ApiError, Error, Store};
 use tauri::State;
 
-type Reply<T> = Result<T, ApiError>;
+pub(crate) type Reply<T> = Result<T, ApiError>;
 
 /// Changes are signed with the desktop user's profile; without one there is nobody to sign.
-fn actor(store: &Store) -> Result<Actor, Error> {
+pub(crate) fn actor(store: &Store) -> Result<Actor, Error> {
     profile::get(store)?.map(|p| p.actor()).ok_or_else(|| {
         Error::invalid_input(
             "Tell Firebreak who you are first (name, role and time zone): every change is signed with them.",

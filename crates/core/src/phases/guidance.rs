@@ -1,0 +1,138 @@
+//! Guidance and gates: how complete each phase is, what to do next, and which status changes the record does not
+//! yet support. A refused change lists what is missing; an owner may override with a written reason, which is
+//! logged as an override.
+
+use super::PhaseProgress;
+use super::{
+    affected, communication, containment, evidence, overrides, pause, playbook, postmortem, reenable, severity,
+};
+use crate::audit::Actor;
+use crate::error::{Error, Result};
+use crate::incident::{self, FieldChange, Incident};
+use crate::store::Store;
+use crate::vocabulary::Status;
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The incident page's guidance: every phase's progress, the next thing to do, and warnings to show at the top.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export_to = "Guidance.ts")]
+pub struct Guidance {
+    pub phases: Vec<PhaseProgress>,
+    /// The next step of the first phase that is not complete.
+    pub next: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+pub fn guidance(store: &Store, key: &str) -> Result<Guidance> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let phases = phases(&conn, &incident)?;
+    let next = phases.iter().find(|p| !p.complete).and_then(|p| p.next.clone().or_else(|| p.missing.first().cloned()));
+    let mut warnings = Vec::new();
+    if pause::needs_pause_warning(&conn, &incident)? {
+        warnings.push(
+            "The agent may still be running and nothing is paused. Pause it at the smallest safe scope first.".into(),
+        );
+    }
+    if let Some(w) = postmortem::shallow_warning(&conn, &incident)? {
+        warnings.push(w);
+    }
+    Ok(Guidance { phases, next, warnings })
+}
+
+fn phases(conn: &Connection, incident: &Incident) -> Result<Vec<PhaseProgress>> {
+    Ok(vec![
+        severity::progress(conn, incident)?,
+        pause::progress(conn, incident)?,
+        evidence::progress(conn, incident)?,
+        containment::progress(conn, incident)?,
+        playbook::progress(conn, incident)?,
+        affected::progress(conn, incident)?,
+        affected::recovery::progress(conn, incident)?,
+        communication::progress(conn, incident)?,
+        postmortem::progress(conn, incident)?,
+        reenable::progress(conn, incident)?,
+    ])
+}
+
+/// The phases that must be complete before an incident may move forward to `to`.
+fn required_phases(to: Status) -> &'static [&'static str] {
+    match to {
+        Status::Investigating => &[],
+        Status::Contained => &["severity", "pause"],
+        Status::Recovering => &["severity", "pause", "evidence", "containment"],
+        Status::Monitoring => &["severity", "pause", "evidence", "containment", "side_effect_audit", "recovery"],
+        Status::Closed => &["postmortem", "reenable"],
+    }
+}
+
+/// What is missing before `incident` may move to `to`; empty when the move is allowed. Moving back (reopening) is
+/// always allowed.
+pub(crate) fn blockers(conn: &Connection, incident: &Incident, to: Status) -> Result<Vec<String>> {
+    if to <= incident.fields.status {
+        return Ok(Vec::new());
+    }
+    let mut missing = Vec::new();
+    if to >= Status::Monitoring {
+        // Named on its own because the issue makes it the condition for monitoring, whatever else is missing.
+        let undecided = affected::undecided_objects(conn, incident)?;
+        if undecided == 1 {
+            missing.push("Recovery: 1 affected object has no decided recovery action".to_string());
+        } else if undecided > 1 {
+            missing.push(format!("Recovery: {undecided} affected objects have no decided recovery action"));
+        }
+    }
+    for phase in phases(conn, incident)? {
+        if required_phases(to).contains(&phase.phase.as_str()) && !phase.complete {
+            missing.extend(phase.missing.iter().map(|m| format!("{}: {m}", phase.label)));
+        }
+    }
+    Ok(missing)
+}
+
+/// Moves an incident to `to`. Refused with the list of what is missing when the record does not support it,
+/// unless `override_reason` is given: then the move is made and logged as an override.
+pub fn set_status(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    to: Status,
+    override_reason: Option<&str>,
+) -> Result<Incident> {
+    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    store.write(actor, |tx| {
+        let before = incident::find(tx, key)?;
+        let missing = blockers(tx, &before, to)?;
+        if !missing.is_empty() {
+            let Some(reason) = reason else {
+                return Err(gate_error(&before, to, missing));
+            };
+            overrides::record(
+                tx,
+                &before.uuid,
+                &format!("gate:{}", to.key()),
+                reason,
+                missing,
+                &format!("status set to {}", to.key()),
+            )?;
+        }
+        let change = [FieldChange::new("status", serde_json::json!(to.key()))];
+        incident::apply_gated(tx, key, &change, false, incident::StatusGate::Overridden(reason.unwrap_or_default()))
+    })
+}
+
+pub(crate) fn gate_error(incident: &Incident, to: Status, missing: Vec<String>) -> Error {
+    Error::GateBlocked {
+        message: format!(
+            "{} cannot move to {} yet: {} thing{} missing. Finish {}, or override with a written reason.",
+            incident.id,
+            to.label(),
+            missing.len(),
+            if missing.len() == 1 { " is" } else { "s are" },
+            if missing.len() == 1 { "it" } else { "them" },
+        ),
+        missing,
+    }
+}

@@ -1,0 +1,5 @@
+// The phase screens of the incident page, in the order of the response (DESIGN.md, "phase by phase").
+
+import type { PhaseTab } from './types';
+
+export const PHASE_TABS: PhaseTab[] = [];

@@ -1,0 +1,25 @@
+// What every phase screen of the incident page receives. A phase screen loads its own data through its
+// lib/api/<phase>.ts module and calls `onchanged` after a successful change, so the page refreshes the incident
+// header and the guidance (phase completeness, next step, warnings).
+
+import type { Component } from 'svelte';
+import type { Incident } from '../../lib/bindings/Incident';
+import type { Person } from '../../lib/bindings/Person';
+import type { Vocabulary } from '../../lib/bindings/Vocabulary';
+
+export interface PhaseProps {
+  incident: Incident;
+  vocab: Vocabulary;
+  /** The user's IANA time zone: show and enter times in it. */
+  zone: string;
+  /** The people directory, for approvers and owners. */
+  people: Person[];
+  onchanged: () => void;
+}
+
+export interface PhaseTab {
+  /** Matches PhaseProgress.phase where there is one, so the tab can show the phase's completeness. */
+  key: string;
+  label: string;
+  component: Component<PhaseProps>;
+}

@@ -39,7 +39,9 @@ describe('Firebreak desktop app', () => {
     // An alert pipeline opened an incident from the command line before anyone started the app.
     execFileSync(cli, ['incident', 'new', '--title', 'Invoice agent paid a supplier twice', '--business-owner', 'Sam Ortiz',
       '--set', 'severity=sev2'], { env: { ...process.env, FIREBREAK_DB: db, FIREBREAK_ACTOR: 'Alert pipeline' } });
-    driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    // Two ports per run (tauri-driver and WebKitWebDriver behind it), so parallel runs can pick other ones.
+    const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
+    driver = spawn('tauri-driver', args, {
       env: { ...process.env, FIREBREAK_DB: db, TZ: 'UTC' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

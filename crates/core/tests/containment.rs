@@ -73,15 +73,15 @@ fn progress_lists_the_areas_still_to_do() {
     let p = containment::progress(&conn, &inc).unwrap();
     assert!(!p.complete);
     assert_eq!(p.missing.len(), 9);
-    assert_eq!(p.missing[0], "Contain tokens and secrets: mark done or not needed");
+    assert_eq!(p.missing[0], "Tokens and secrets: mark done or not needed");
     for (i, area) in Area::ALL.iter().enumerate() {
         let status = if i % 2 == 0 { Status::Done } else { Status::NotNeeded };
         containment::set(&db.store, &dana(), &inc.id, *area, status, None).unwrap();
     }
     containment::set(&db.store, &dana(), &inc.id, Area::Queues, Status::ToDo, None).unwrap();
     let p = containment::progress(&conn, &inc).unwrap();
-    assert_eq!(p.missing, vec!["Contain queues: mark done or not needed"]);
-    assert_eq!(p.next.as_deref(), Some("Contain queues, or mark it not needed"));
+    assert_eq!(p.missing, vec!["Queues: mark done or not needed"]);
+    assert_eq!(p.next.as_deref(), Some("Queues: contain them, or mark them not needed"));
     containment::set(&db.store, &dana(), &inc.id, Area::Queues, Status::NotNeeded, Some("No queue involved")).unwrap();
     let p = containment::progress(&conn, &inc).unwrap();
     assert!(p.complete && p.missing.is_empty() && p.next.is_none());

@@ -134,8 +134,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         phase: "containment".into(),
         label: "Containment".into(),
         complete: to_do.is_empty(),
-        missing: to_do.iter().map(|l| format!("Contain {}: mark done or not needed", l.label.to_lowercase())).collect(),
-        next: to_do.first().map(|l| format!("Contain {}, or mark it not needed", l.label.to_lowercase())),
+        missing: to_do.iter().map(|l| format!("{}: mark done or not needed", l.label)).collect(),
+        next: to_do.first().map(|l| format!("{}: contain them, or mark them not needed", l.label)),
     })
 }
 

@@ -294,9 +294,9 @@ pub fn signoff(
                 return Err(Error::GateBlocked {
                     message: format!(
                         "Sign-off of stage {} refused: every re-enable question must be answered yes (or an \
-                         owner-approved exception) first. Still open: {}.",
+                         owner-approved exception) first; {} still open.",
                         stage.label().to_lowercase(),
-                        open.join("; ")
+                        if open.len() == 1 { "1 is".to_string() } else { format!("{} are", open.len()) }
                     ),
                     missing: open,
                 });

@@ -1,10 +1,15 @@
 //! The CLI contract, exercised through the built `firebreak` binary.
 
+mod common;
+
+use common::Cli;
+
+const CLI: Cli = Cli { actor: "Alert Pipeline" };
+
 use firebreak_core::incident::{self, FieldChange};
 use firebreak_core::{Actor, Store};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -17,31 +22,6 @@ fn env() -> Env {
     Env { _dir: dir, db }
 }
 
-fn firebreak(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firebreak"))
-        .args(args)
-        .env("FIREBREAK_DB", db)
-        .env("FIREBREAK_ACTOR", "Alert Pipeline")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(out.status.success(), "firebreak {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(!out.status.success(), "firebreak {args:?} should have failed");
-    assert!(out.stdout.is_empty(), "nothing on stdout when failing: {}", String::from_utf8_lossy(&out.stdout));
-    let err = String::from_utf8(out.stderr).unwrap();
-    // One line says what is wrong; a refused gate adds the missing items below it, one per line.
-    assert_eq!(err.trim().lines().filter(|l| !l.starts_with("  - ")).count(), 1, "one clear line: {err}");
-    err
-}
-
 fn json_of(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
@@ -49,17 +29,17 @@ fn json_of(text: &str) -> Value {
 #[test]
 fn init_creates_the_database_and_prints_its_path() {
     let e = env();
-    assert_eq!(ok(&e.db, &["init"]).trim(), e.db.display().to_string());
+    assert_eq!(CLI.ok(&e.db, &["init"]).trim(), e.db.display().to_string());
     assert!(e.db.exists());
 }
 
 #[test]
 fn new_prints_the_id_or_the_whole_record() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Invoice agent paid twice", "--detected-by", "alert"]);
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Invoice agent paid twice", "--detected-by", "alert"]);
     let id = id.trim();
     assert!(id.starts_with("AI-INC-") && id.ends_with("-001"), "{id}");
-    let record = json_of(&ok(
+    let record = json_of(&CLI.ok(
         &e.db,
         &[
             "incident",
@@ -96,54 +76,58 @@ fn new_prints_the_id_or_the_whole_record() {
 #[test]
 fn list_show_set_and_history_agree() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Refund bot"]).trim().to_string();
-    let other = ok(&e.db, &["incident", "new", "--title", "Other"]).trim().to_string();
-    ok(
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Refund bot"]).trim().to_string();
+    let other = CLI.ok(&e.db, &["incident", "new", "--title", "Other"]).trim().to_string();
+    CLI.ok(
         &e.db,
         &["incident", "set", &id, "workflow=Refunds", "data_classes=personal_data,credentials", "summary=Two lines"],
     );
-    ok(&e.db, &["incident", "status", &id, "contained", "--override-reason", "Contained by the vendor before we knew"]);
-    let shown = json_of(&ok(&e.db, &["incident", "show", &id.to_lowercase(), "--json"]));
+    CLI.ok(
+        &e.db,
+        &["incident", "status", &id, "contained", "--override-reason", "Contained by the vendor before we knew"],
+    );
+    let shown = json_of(&CLI.ok(&e.db, &["incident", "show", &id.to_lowercase(), "--json"]));
     assert_eq!(shown["status"], "contained");
     assert_eq!(shown["workflow"], "Refunds");
     assert_eq!(shown["data_classes"], json!(["personal_data", "credentials"]));
 
-    let listed = json_of(&ok(&e.db, &["incident", "list", "--json"]));
+    let listed = json_of(&CLI.ok(&e.db, &["incident", "list", "--json"]));
     assert_eq!(listed.as_array().unwrap().len(), 2);
-    let contained = json_of(&ok(&e.db, &["incident", "list", "--status", "contained", "--json"]));
+    let contained = json_of(&CLI.ok(&e.db, &["incident", "list", "--status", "contained", "--json"]));
     assert_eq!(contained.as_array().unwrap().iter().map(|i| i["id"].clone()).collect::<Vec<_>>(), vec![json!(id)]);
-    assert!(ok(&e.db, &["incident", "list"]).contains(&other));
+    assert!(CLI.ok(&e.db, &["incident", "list"]).contains(&other));
 
-    let history = json_of(&ok(&e.db, &["incident", "history", &id, "--json"]));
+    let history = json_of(&CLI.ok(&e.db, &["incident", "history", &id, "--json"]));
     let status = history.as_array().unwrap().iter().rev().find(|h| h["field"] == "status").unwrap();
     assert_eq!(status["actor"], "Alert Pipeline");
     assert_eq!(status["old_value"], "\"investigating\"");
     assert_eq!(status["new_value"], "\"contained\"");
     assert!(status["reason"].as_str().unwrap().contains("Contained by the vendor"));
-    assert!(ok(&e.db, &["incident", "history", &id]).contains("status: investigating → contained"));
+    assert!(CLI.ok(&e.db, &["incident", "history", &id]).contains("status: investigating → contained"));
 }
 
 #[test]
 fn bad_input_gets_one_clear_line_and_writes_nothing() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Valid"]).trim().to_string();
-    let before = ok(&e.db, &["incident", "history", &id, "--json"]);
-    assert!(fails(&e.db, &["incident", "new", "--title", "  "]).contains("Title is required"));
-    assert!(fails(&e.db, &["incident", "new", "--title", "x", "--detected-at", "2026-13-45"]).contains("RFC 3339"));
-    assert!(
-        fails(&e.db, &["incident", "new", "--title", "x", "--detected-at", "2999-01-01T00:00:00Z"]).contains("future")
-    );
-    assert!(fails(&e.db, &["incident", "new", "--title", "x", "--detected-by", "psychic"])
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Valid"]).trim().to_string();
+    let before = CLI.ok(&e.db, &["incident", "history", &id, "--json"]);
+    assert!(CLI.fails(&e.db, &["incident", "new", "--title", "  "]).contains("Title is required"));
+    assert!(CLI.fails(&e.db, &["incident", "new", "--title", "x", "--detected-at", "2026-13-45"]).contains("RFC 3339"));
+    assert!(CLI
+        .fails(&e.db, &["incident", "new", "--title", "x", "--detected-at", "2999-01-01T00:00:00Z"])
+        .contains("future"));
+    assert!(CLI
+        .fails(&e.db, &["incident", "new", "--title", "x", "--detected-by", "psychic"])
         .contains("not one of the choices"));
-    assert!(fails(&e.db, &["incident", "set", &id, "colour=red"]).contains("Unknown field \"colour\""));
-    assert!(fails(&e.db, &["incident", "set", &id, "status"]).contains("FIELD=VALUE"));
+    assert!(CLI.fails(&e.db, &["incident", "set", &id, "colour=red"]).contains("Unknown field \"colour\""));
+    assert!(CLI.fails(&e.db, &["incident", "set", &id, "status"]).contains("FIELD=VALUE"));
     // One bad assignment among good ones changes nothing at all.
-    fails(&e.db, &["incident", "set", &id, "summary=fine", "status=done"]);
-    fails(&e.db, &["incident", "set", &id, "summary=fine", "severity=sev9"]);
-    assert!(fails(&e.db, &["incident", "show", "AI-INC-1999-0101-001"]).contains("No incident"));
-    assert!(fails(&e.db, &["incident", "list", "--status", "done"]).contains("not a status"));
-    assert_eq!(ok(&e.db, &["incident", "history", &id, "--json"]), before);
-    assert_eq!(json_of(&ok(&e.db, &["incident", "list", "--json"])).as_array().unwrap().len(), 1);
+    CLI.fails(&e.db, &["incident", "set", &id, "summary=fine", "status=done"]);
+    CLI.fails(&e.db, &["incident", "set", &id, "summary=fine", "severity=sev9"]);
+    assert!(CLI.fails(&e.db, &["incident", "show", "AI-INC-1999-0101-001"]).contains("No incident"));
+    assert!(CLI.fails(&e.db, &["incident", "list", "--status", "done"]).contains("not a status"));
+    assert_eq!(CLI.ok(&e.db, &["incident", "history", &id, "--json"]), before);
+    assert_eq!(json_of(&CLI.ok(&e.db, &["incident", "list", "--json"])).as_array().unwrap().len(), 1);
 }
 
 #[test]
@@ -159,25 +143,25 @@ fn early_awareness_needs_the_confirmation_flag() {
         "--aware-at",
         "2026-11-20T08:00:00Z",
     ];
-    assert!(fails(&e.db, &args).contains("--confirm-early-awareness"));
+    assert!(CLI.fails(&e.db, &args).contains("--confirm-early-awareness"));
     let mut confirmed = args.to_vec();
     confirmed.push("--confirm-early-awareness");
-    ok(&e.db, &confirmed);
+    CLI.ok(&e.db, &confirmed);
 }
 
 #[test]
 fn verify_exits_zero_when_intact_and_one_naming_the_problem_when_not() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Audited"]).trim().to_string();
-    assert!(ok(&e.db, &["audit", "verify"]).contains("Record intact"));
-    assert_eq!(json_of(&ok(&e.db, &["audit", "verify", "--json"]))["intact"], true);
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Audited"]).trim().to_string();
+    assert!(CLI.ok(&e.db, &["audit", "verify"]).contains("Record intact"));
+    assert_eq!(json_of(&CLI.ok(&e.db, &["audit", "verify", "--json"]))["intact"], true);
 
     rusqlite::Connection::open(&e.db).unwrap().execute("UPDATE incidents SET title = 'Rewritten'", []).unwrap();
-    let out = firebreak(&e.db, &["audit", "verify"]);
+    let out = CLI.run(&e.db, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&id) && err.contains("\"title\"") && err.contains("Rewritten"), "{err}");
-    let out = firebreak(&e.db, &["audit", "verify", "--json"]);
+    let out = CLI.run(&e.db, &["audit", "verify", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let report = json_of(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(report["problems"][0]["field"], "title");
@@ -187,7 +171,7 @@ fn verify_exits_zero_when_intact_and_one_naming_the_problem_when_not() {
 fn a_damaged_database_is_named_and_not_overwritten() {
     let e = env();
     std::fs::write(&e.db, vec![0x42u8; 8192]).unwrap();
-    let err = fails(&e.db, &["incident", "list"]);
+    let err = CLI.fails(&e.db, &["incident", "list"]);
     assert!(err.contains(&e.db.display().to_string()) && err.contains("damaged"), "{err}");
     assert_eq!(std::fs::read(&e.db).unwrap(), vec![0x42u8; 8192]);
 }
@@ -195,7 +179,7 @@ fn a_damaged_database_is_named_and_not_overwritten() {
 #[test]
 fn the_cli_and_the_app_writing_at_once_lose_no_edit() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Shared"]).trim().to_string();
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Shared"]).trim().to_string();
     let store = Store::open(&e.db).unwrap();
     // The "app" edits one field in-process while CLI processes edit another.
     let app = {
@@ -209,7 +193,7 @@ fn the_cli_and_the_app_writing_at_once_lose_no_edit() {
         })
     };
     for n in 0..10 {
-        ok(&e.db, &["incident", "set", &id, &format!("customer_impact=cli {n}")]);
+        CLI.ok(&e.db, &["incident", "set", &id, &format!("customer_impact=cli {n}")]);
     }
     app.join().unwrap();
     let after = incident::get(&store, &id).unwrap();
@@ -218,27 +202,27 @@ fn the_cli_and_the_app_writing_at_once_lose_no_edit() {
     let history = incident::history(&store, &id).unwrap();
     assert_eq!(history.iter().filter(|h| h.field == "summary").count(), 20);
     assert_eq!(history.iter().filter(|h| h.field == "customer_impact").count(), 10);
-    assert!(ok(&e.db, &["audit", "verify"]).contains("Record intact"));
+    assert!(CLI.ok(&e.db, &["audit", "verify"]).contains("Record intact"));
 }
 
 #[test]
 fn a_status_change_the_record_does_not_support_is_refused_with_the_missing_items() {
     let e = env();
-    let id = ok(&e.db, &["incident", "new", "--title", "Gated"]).trim().to_string();
-    let out = firebreak(&e.db, &["incident", "status", &id, "contained"]);
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Gated"]).trim().to_string();
+    let out = CLI.run(&e.db, &["incident", "status", &id, "contained"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot move to Contained"), "{err}");
     assert!(err.lines().any(|l| l.starts_with("  - Severity:")), "{err}");
-    assert_eq!(json_of(&ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "investigating");
+    assert_eq!(json_of(&CLI.ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "investigating");
 
-    let gates = json_of(&ok(&e.db, &["gates", &id, "--json"]));
+    let gates = json_of(&CLI.ok(&e.db, &["gates", &id, "--json"]));
     let severity = gates["phases"].as_array().unwrap().iter().find(|p| p["phase"] == "severity").unwrap();
     assert_eq!(severity["complete"], false);
     assert!(!severity["missing"].as_array().unwrap().is_empty());
-    assert!(ok(&e.db, &["gates", &id]).contains("Next:"));
+    assert!(CLI.ok(&e.db, &["gates", &id]).contains("Next:"));
 
-    ok(&e.db, &["severity", "assess", &id, "--answer", "single_failed_run=yes", "--answer", "still_running=no"]);
-    ok(&e.db, &["incident", "status", &id, "contained"]);
-    assert_eq!(json_of(&ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "contained");
+    CLI.ok(&e.db, &["severity", "assess", &id, "--answer", "single_failed_run=yes", "--answer", "still_running=no"]);
+    CLI.ok(&e.db, &["incident", "status", &id, "contained"]);
+    assert_eq!(json_of(&CLI.ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "contained");
 }

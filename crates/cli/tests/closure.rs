@@ -1,8 +1,13 @@
 //! The closing phases on the command line: communication, postmortem, remediation, re-enable.
 
+mod common;
+
+use common::Cli;
+
+const CLI: Cli = Cli { actor: "Dana Reyes" };
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -14,58 +19,28 @@ struct Env {
 fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closure.db");
-    let id = ok(
-        &db,
-        &[
-            "incident",
-            "new",
-            "--title",
-            "Refund bot emailed the wrong customer",
-            "--summary",
-            "A refund confirmation went to the wrong customer.",
-            "--commander",
-            "Dana Reyes",
-            "--set",
-            "data_classes=personal_data",
-            "--set",
-            "customer_impact=One customer",
-        ],
-    )
-    .trim()
-    .to_string();
-    ok(&db, &["people", "add", "--name", "Priya Nair", "--role", "Legal"]);
+    let id = CLI
+        .ok(
+            &db,
+            &[
+                "incident",
+                "new",
+                "--title",
+                "Refund bot emailed the wrong customer",
+                "--summary",
+                "A refund confirmation went to the wrong customer.",
+                "--commander",
+                "Dana Reyes",
+                "--set",
+                "data_classes=personal_data",
+                "--set",
+                "customer_impact=One customer",
+            ],
+        )
+        .trim()
+        .to_string();
+    CLI.ok(&db, &["people", "add", "--name", "Priya Nair", "--role", "Legal"]);
     Env { _dir: dir, db, id }
-}
-
-fn firebreak(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firebreak"))
-        .args(args)
-        .env("FIREBREAK_DB", db)
-        .env("FIREBREAK_ACTOR", "Dana Reyes")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(out.status.success(), "firebreak {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(!out.status.success(), "firebreak {args:?} should have failed");
-    assert!(out.stdout.is_empty(), "nothing on stdout when failing: {}", String::from_utf8_lossy(&out.stdout));
-    let err = String::from_utf8(out.stderr).unwrap();
-    // One line says what is wrong; a refused gate adds the missing items below it, one per line.
-    assert_eq!(err.trim().lines().filter(|l| !l.starts_with("  - ")).count(), 1, "one clear line: {err}");
-    err
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let mut args = args.to_vec();
-    args.push("--json");
-    serde_json::from_str(&ok(db, &args)).unwrap()
 }
 
 fn audience<'a>(matrix: &'a Value, key: &str) -> &'a Value {
@@ -73,40 +48,40 @@ fn audience<'a>(matrix: &'a Value, key: &str) -> &'a Value {
 }
 
 fn verify_intact(db: &Path) {
-    ok(db, &["audit", "verify"]);
+    CLI.ok(db, &["audit", "verify"]);
 }
 
 #[test]
 fn a_message_is_drafted_approved_by_a_named_person_then_sent() {
     let e = env();
-    let matrix = json(&e.db, &["comms", "list", &e.id]);
+    let matrix = CLI.json(&e.db, &["comms", "list", &e.id]);
     assert_eq!(matrix.as_array().unwrap().len(), 11);
     assert_eq!(audience(&matrix, "security")["required"], true);
     assert_eq!(audience(&matrix, "customers")["required"], true);
     assert_eq!(audience(&matrix, "vendors")["required"], false);
     assert!(audience(&matrix, "security")["required_because"].as_str().unwrap().contains("personal data"));
 
-    let err = fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
+    let err = CLI.fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
     assert!(err.contains("approve it first (by a named person)"), "{err}");
 
-    let draft = ok(&e.db, &["comms", "draft", &e.id, "security"]);
+    let draft = CLI.ok(&e.db, &["comms", "draft", &e.id, "security"]);
     assert!(draft.contains(&e.id) && draft.contains("Refund bot emailed the wrong customer"), "{draft}");
-    let err = fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
+    let err = CLI.fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
     assert!(err.contains("approve it first"), "{err}");
 
-    let err = fails(&e.db, &["comms", "approve", &e.id, "security", "--approver", "Someone Unknown"]);
+    let err = CLI.fails(&e.db, &["comms", "approve", &e.id, "security", "--approver", "Someone Unknown"]);
     assert!(err.contains("not in the people directory"), "{err}");
-    let err = fails(&e.db, &["comms", "approve", &e.id, "martians", "--approver", "Priya Nair"]);
+    let err = CLI.fails(&e.db, &["comms", "approve", &e.id, "martians", "--approver", "Priya Nair"]);
     assert!(err.contains("is not an audience"), "{err}");
-    ok(&e.db, &["comms", "approve", &e.id, "security", "--approver", "Priya Nair"]);
+    CLI.ok(&e.db, &["comms", "approve", &e.id, "security", "--approver", "Priya Nair"]);
 
-    let err = fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email", "--at", "yesterday"]);
+    let err = CLI.fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email", "--at", "yesterday"]);
     assert!(err.contains("RFC 3339"), "{err}");
-    let err = fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email", "--at", "2999-01-01T00:00:00Z"]);
+    let err = CLI.fails(&e.db, &["comms", "sent", &e.id, "security", "--via", "email", "--at", "2999-01-01T00:00:00Z"]);
     assert!(err.contains("in the future"), "{err}");
-    ok(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
+    CLI.ok(&e.db, &["comms", "sent", &e.id, "security", "--via", "email"]);
 
-    let row = audience(&json(&e.db, &["comms", "list", &e.id]), "security").clone();
+    let row = audience(&CLI.json(&e.db, &["comms", "list", &e.id]), "security").clone();
     assert_eq!(row["communication"]["status"], "sent");
     assert_eq!(row["communication"]["approved_by"], "Priya Nair");
     assert_eq!(row["communication"]["sent_via"], "email");
@@ -116,21 +91,21 @@ fn a_message_is_drafted_approved_by_a_named_person_then_sent() {
 #[test]
 fn set_decides_audiences_and_an_edited_approved_message_goes_back_to_drafted() {
     let e = env();
-    let err = fails(&e.db, &["comms", "set", &e.id, "customers", "--required", "no"]);
+    let err = CLI.fails(&e.db, &["comms", "set", &e.id, "customers", "--required", "no"]);
     assert!(err.contains("Say why"), "{err}");
-    let err = fails(&e.db, &["comms", "set", &e.id, "customers", "--required", "maybe"]);
+    let err = CLI.fails(&e.db, &["comms", "set", &e.id, "customers", "--required", "maybe"]);
     assert!(err.contains("yes or no"), "{err}");
-    ok(&e.db, &["comms", "set", &e.id, "customers", "--required", "no", "--because", "Told by phone"]);
-    let row = audience(&json(&e.db, &["comms", "list", &e.id]), "customers").clone();
+    CLI.ok(&e.db, &["comms", "set", &e.id, "customers", "--required", "no", "--because", "Told by phone"]);
+    let row = audience(&CLI.json(&e.db, &["comms", "list", &e.id]), "customers").clone();
     assert_eq!((row["required"].clone(), row["decided"].clone()), (Value::Bool(false), Value::Bool(true)));
 
-    ok(&e.db, &["comms", "draft", &e.id, "business_owner"]);
-    ok(&e.db, &["comms", "approve", &e.id, "business_owner", "--approver", "Priya Nair"]);
+    CLI.ok(&e.db, &["comms", "draft", &e.id, "business_owner"]);
+    CLI.ok(&e.db, &["comms", "approve", &e.id, "business_owner", "--approver", "Priya Nair"]);
     let file = e._dir.path().join("message.txt");
     std::fs::write(&file, "Reworded message.").unwrap();
-    let out = ok(&e.db, &["comms", "set", &e.id, "business_owner", "--message-file", file.to_str().unwrap()]);
+    let out = CLI.ok(&e.db, &["comms", "set", &e.id, "business_owner", "--message-file", file.to_str().unwrap()]);
     assert!(out.contains("back to drafted"), "{out}");
-    let row = audience(&json(&e.db, &["comms", "list", &e.id]), "business_owner").clone();
+    let row = audience(&CLI.json(&e.db, &["comms", "list", &e.id]), "business_owner").clone();
     assert_eq!(row["communication"]["status"], "drafted");
     assert_eq!(row["communication"]["approved_by"], Value::Null);
     assert_eq!(row["communication"]["message"], "Reworded message.");
@@ -140,13 +115,13 @@ fn set_decides_audiences_and_an_edited_approved_message_goes_back_to_drafted() {
 #[test]
 fn a_postmortem_is_completed_only_with_its_required_parts() {
     let e = env();
-    let err = fails(&e.db, &["postmortem", "complete", &e.id]);
+    let err = CLI.fails(&e.db, &["postmortem", "complete", &e.id]);
     assert!(err.contains("a summary") && err.contains("at least one remediation item"), "{err}");
-    let err = fails(&e.db, &["postmortem", "set", &e.id, "five_whys=1|2|3|4|5|6"]);
+    let err = CLI.fails(&e.db, &["postmortem", "set", &e.id, "five_whys=1|2|3|4|5|6"]);
     assert!(err.contains("keep to five"), "{err}");
-    let err = fails(&e.db, &["postmortem", "set", &e.id, "impact_records=-4"]);
+    let err = CLI.fails(&e.db, &["postmortem", "set", &e.id, "impact_records=-4"]);
     assert!(err.contains("negative"), "{err}");
-    ok(
+    CLI.ok(
         &e.db,
         &[
             "postmortem",
@@ -160,23 +135,23 @@ fn a_postmortem_is_completed_only_with_its_required_parts() {
             "impact_customers=1",
         ],
     );
-    let pm = json(&e.db, &["postmortem", "show", &e.id]);
+    let pm = CLI.json(&e.db, &["postmortem", "show", &e.id]);
     assert_eq!(pm["five_whys"].as_array().unwrap().len(), 3);
     assert_eq!(pm["root_cause_layers"], serde_json::json!(["retrieval_data", "orchestration_state"]));
     assert_eq!(pm["impact_customers"], 1);
 
-    let err = fails(&e.db, &["postmortem", "complete", &e.id]);
+    let err = CLI.fails(&e.db, &["postmortem", "complete", &e.id]);
     assert!(err.contains("remediation item") && !err.contains("summary"), "{err}");
     let err =
-        fails(&e.db, &["remediation", "add", &e.id, "--control", "vibes", "--description", "x", "--owner", "Lee"]);
+        CLI.fails(&e.db, &["remediation", "add", &e.id, "--control", "vibes", "--description", "x", "--owner", "Lee"]);
     assert!(err.contains("not a control type"), "{err}");
-    let item = ok(
+    let item = CLI.ok(
         &e.db,
         &["remediation", "add", &e.id, "--control", "prompt_change", "--description", "Be careful", "--owner", "Lee"],
     );
-    assert!(ok(&e.db, &["postmortem", "show", &e.id]).contains("probably shallow"));
-    ok(&e.db, &["remediation", "set", &e.id, item.trim(), "--status", "done"]);
-    ok(
+    assert!(CLI.ok(&e.db, &["postmortem", "show", &e.id]).contains("probably shallow"));
+    CLI.ok(&e.db, &["remediation", "set", &e.id, item.trim(), "--status", "done"]);
+    CLI.ok(
         &e.db,
         &[
             "remediation",
@@ -192,40 +167,40 @@ fn a_postmortem_is_completed_only_with_its_required_parts() {
             "2030-06-30",
         ],
     );
-    let items = json(&e.db, &["remediation", "list", &e.id]);
+    let items = CLI.json(&e.db, &["remediation", "list", &e.id]);
     assert_eq!(items.as_array().unwrap().len(), 2);
     assert_eq!(items[0]["status"], "done");
     assert_eq!(items[1]["due_date"], "2030-06-30");
-    ok(&e.db, &["postmortem", "complete", &e.id]);
-    assert_eq!(json(&e.db, &["postmortem", "show", &e.id])["completed"], true);
+    CLI.ok(&e.db, &["postmortem", "complete", &e.id]);
+    assert_eq!(CLI.json(&e.db, &["postmortem", "show", &e.id])["completed"], true);
     verify_intact(&e.db);
 }
 
 #[test]
 fn the_timeline_includes_manual_entries_in_order() {
     let e = env();
-    ok(&e.db, &["postmortem", "add-entry", &e.id, "--at", "2020-01-01T09:00:00Z", "--text", "Customer called"]);
-    let err = fails(&e.db, &["postmortem", "add-entry", &e.id, "--at", "2999-01-01T00:00:00Z", "--text", "Later"]);
+    CLI.ok(&e.db, &["postmortem", "add-entry", &e.id, "--at", "2020-01-01T09:00:00Z", "--text", "Customer called"]);
+    let err = CLI.fails(&e.db, &["postmortem", "add-entry", &e.id, "--at", "2999-01-01T00:00:00Z", "--text", "Later"]);
     assert!(err.contains("in the future"), "{err}");
-    let timeline = json(&e.db, &["postmortem", "timeline", &e.id]);
+    let timeline = CLI.json(&e.db, &["postmortem", "timeline", &e.id]);
     let events = timeline.as_array().unwrap();
     assert_eq!(events[0]["kind"], "manual");
     assert_eq!(events[0]["text"], "Customer called");
     assert_eq!(events[1]["kind"], "opened");
-    let text = ok(&e.db, &["postmortem", "timeline", &e.id]);
+    let text = CLI.ok(&e.db, &["postmortem", "timeline", &e.id]);
     assert!(text.lines().next().unwrap().contains("Customer called"), "{text}");
 }
 
 #[test]
 fn reenable_answers_are_all_or_nothing_and_a_signoff_waits_for_them() {
     let e = env();
-    let err = fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "bogus_question=yes"]);
+    let err = CLI.fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "bogus_question=yes"]);
     assert!(err.contains("bogus_question"), "{err}");
-    let err = fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "evals_added=perhaps"]);
+    let err = CLI.fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "evals_added=perhaps"]);
     assert!(err.contains("perhaps"), "{err}");
-    let err = fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "evals_added=exception"]);
+    let err = CLI.fails(&e.db, &["reenable", "answer", &e.id, "paused_or_narrowed=yes", "evals_added=exception"]);
     assert!(err.contains("note"), "{err}");
-    let shown = json(&e.db, &["reenable", "show", &e.id]);
+    let shown = CLI.json(&e.db, &["reenable", "show", &e.id]);
     assert!(shown["answers"].as_array().unwrap().iter().all(|a| a["answer"].is_null()), "nothing written");
     assert_eq!(shown["next_stage"], "read_only");
 
@@ -245,16 +220,16 @@ fn reenable_answers_are_all_or_nothing_and_a_signoff_waits_for_them() {
     args.extend(keys.iter().map(|k| format!("{k}=yes")));
     args[5] = "records_corrected=no".into();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    ok(&e.db, &args);
+    CLI.ok(&e.db, &args);
 
     let signoff =
         ["reenable", "signoff", &e.id, "--stage", "read_only", "--approver", "Priya Nair", "--statement", "OK"];
-    let err = fails(&e.db, &signoff);
+    let err = CLI.fails(&e.db, &signoff);
     assert!(err.contains("Are the affected records corrected? (answered no)"), "{err}");
     assert!(err.contains("Will a human monitor the first run? (not answered)"), "{err}");
     assert!(!err.contains("root cause"), "only the open questions: {err}");
 
-    ok(
+    CLI.ok(
         &e.db,
         &[
             "reenable",
@@ -266,22 +241,22 @@ fn reenable_answers_are_all_or_nothing_and_a_signoff_waits_for_them() {
             "Priya Nair accepts two records corrected next week",
         ],
     );
-    let err = fails(
+    let err = CLI.fails(
         &e.db,
         &["reenable", "signoff", &e.id, "--stage", "normal", "--approver", "Priya Nair", "--statement", "OK"],
     );
     assert!(err.contains("next stage to sign is read-only"), "{err}");
-    let signed: Value = serde_json::from_str(&ok(&e.db, &[&signoff[..], &["--json"]].concat())).unwrap();
+    let signed: Value = serde_json::from_str(&CLI.ok(&e.db, &[&signoff[..], &["--json"]].concat())).unwrap();
     assert_eq!(signed["stage"], "read_only");
     assert_eq!(signed["state_hash"].as_str().unwrap().len(), 64);
-    let err = fails(&e.db, &signoff);
+    let err = CLI.fails(&e.db, &signoff);
     assert!(err.contains("already signed"), "{err}");
 
     let now = chrono::Utc::now().to_rfc3339();
-    ok(&e.db, &["reenable", "first-run", &e.id, "--stage", "read_only", "--at", &now]);
-    let err = fails(&e.db, &["reenable", "first-run", &e.id, "--stage", "draft_only", "--at", &now]);
+    CLI.ok(&e.db, &["reenable", "first-run", &e.id, "--stage", "read_only", "--at", &now]);
+    let err = CLI.fails(&e.db, &["reenable", "first-run", &e.id, "--stage", "draft_only", "--at", &now]);
     assert!(err.contains("not signed off yet"), "{err}");
-    let shown = json(&e.db, &["reenable", "show", &e.id]);
+    let shown = CLI.json(&e.db, &["reenable", "show", &e.id]);
     assert_eq!(shown["next_stage"], "draft_only");
     assert!(!shown["signoffs"][0]["first_run_at"].is_null());
     verify_intact(&e.db);

@@ -1,8 +1,13 @@
 //! The guided-response commands through the built binary: severity, pause, playbook, contain.
 
+mod common;
+
+use common::Cli;
+
+const CLI: Cli = Cli { actor: "Sam Ortiz" };
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -15,52 +20,21 @@ fn env() -> Env {
     Env { dir, db }
 }
 
-fn firebreak(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firebreak"))
-        .args(args)
-        .env("FIREBREAK_DB", db)
-        .env("FIREBREAK_ACTOR", "Sam Ortiz")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(out.status.success(), "firebreak {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = firebreak(db, args);
-    assert!(!out.status.success(), "firebreak {args:?} should have failed");
-    assert!(out.stdout.is_empty(), "nothing on stdout when failing: {}", String::from_utf8_lossy(&out.stdout));
-    let err = String::from_utf8(out.stderr).unwrap();
-    // One line says what is wrong; a refused gate adds the missing items below it, one per line.
-    assert_eq!(err.trim().lines().filter(|l| !l.starts_with("  - ")).count(), 1, "one clear line: {err}");
-    err
-}
-
-fn json(db: &Path, args: &[&str]) -> Value {
-    let mut args = args.to_vec();
-    args.push("--json");
-    serde_json::from_str(&ok(db, &args)).unwrap()
-}
-
 fn incident(db: &Path, types: &str) -> String {
-    ok(db, &["incident", "new", "--title", "Refund bot", "--set", &format!("incident_types={types}")])
+    CLI.ok(db, &["incident", "new", "--title", "Refund bot", "--set", &format!("incident_types={types}")])
         .trim()
         .to_string()
 }
 
 fn intact(db: &Path) {
-    ok(db, &["audit", "verify"]);
+    CLI.ok(db, &["audit", "verify"]);
 }
 
 #[test]
 fn severity_assess_prints_the_suggestion_and_sets_the_incident_severity() {
     let e = env();
     let id = incident(&e.db, "external_send");
-    let text = ok(
+    let text = CLI.ok(
         &e.db,
         &[
             "severity",
@@ -76,15 +50,15 @@ fn severity_assess_prints_the_suggestion_and_sets_the_incident_severity() {
     );
     assert!(text.starts_with("Suggested sev1 (triggered by: external_communication_wrong); chosen sev1."), "{text}");
     assert!(text.contains("still running and nothing is paused"), "{text}");
-    let a = json(
+    let a = CLI.json(
         &e.db,
         &["severity", "assess", &id, "--answer", "internal_records_wrong=yes", "--answer", "irreversible=yes"],
     );
     assert_eq!(a["suggested"], "sev1");
     assert_eq!(a["chosen"], "sev1");
     assert_eq!(a["triggered_by"], serde_json::json!(["internal_records_wrong", "irreversible"]));
-    assert_eq!(json(&e.db, &["incident", "show", &id])["severity"], "sev1");
-    let history = json(&e.db, &["severity", "history", &id]);
+    assert_eq!(CLI.json(&e.db, &["incident", "show", &id])["severity"], "sev1");
+    let history = CLI.json(&e.db, &["severity", "history", &id]);
     assert_eq!(history.as_array().unwrap().len(), 2);
     assert_eq!(history[0]["answers"]["material_harm"], false);
     intact(&e.db);
@@ -94,12 +68,14 @@ fn severity_assess_prints_the_suggestion_and_sets_the_incident_severity() {
 fn choosing_lower_needs_a_reason_which_is_logged() {
     let e = env();
     let id = incident(&e.db, "bad_writeback");
-    let err =
-        fails(&e.db, &["severity", "assess", &id, "--answer", "unauthorized_production_write=yes", "--choose", "sev2"]);
+    let err = CLI.fails(
+        &e.db,
+        &["severity", "assess", &id, "--answer", "unauthorized_production_write=yes", "--choose", "sev2"],
+    );
     assert!(err.contains("written reason is required"), "{err}");
-    assert_eq!(json(&e.db, &["severity", "history", &id]), serde_json::json!([]), "nothing written");
-    assert_eq!(json(&e.db, &["incident", "show", &id])["severity"], Value::Null);
-    let a = json(
+    assert_eq!(CLI.json(&e.db, &["severity", "history", &id]), serde_json::json!([]), "nothing written");
+    assert_eq!(CLI.json(&e.db, &["incident", "show", &id])["severity"], Value::Null);
+    let a = CLI.json(
         &e.db,
         &[
             "severity",
@@ -115,7 +91,7 @@ fn choosing_lower_needs_a_reason_which_is_logged() {
     );
     assert_eq!((a["suggested"].as_str(), a["chosen"].as_str()), (Some("sev1"), Some("sev2")));
     assert_eq!(a["reason"], "Sandbox tenant only");
-    let text = ok(&e.db, &["severity", "history", &id]);
+    let text = CLI.ok(&e.db, &["severity", "history", &id]);
     assert!(text.contains("suggested sev1") && text.contains("chosen sev2") && text.contains("Sandbox tenant only"));
     intact(&e.db);
 }
@@ -133,21 +109,21 @@ fn bad_severity_input_is_refused_in_one_line() {
     ] {
         let mut full = vec!["severity", "assess", id.as_str()];
         full.extend(args);
-        let err = fails(&e.db, &full);
+        let err = CLI.fails(&e.db, &full);
         assert!(err.contains(words), "{words}: {err}");
     }
-    assert!(fails(&e.db, &["severity", "assess", "AI-INC-1999-0101-001"]).contains("No incident"));
-    assert_eq!(json(&e.db, &["severity", "history", &id]), serde_json::json!([]));
-    assert_eq!(json(&e.db, &["severity", "questions"]).as_array().unwrap().len(), 14);
+    assert!(CLI.fails(&e.db, &["severity", "assess", "AI-INC-1999-0101-001"]).contains("No incident"));
+    assert_eq!(CLI.json(&e.db, &["severity", "history", &id]), serde_json::json!([]));
+    assert_eq!(CLI.json(&e.db, &["severity", "questions"]).as_array().unwrap().len(), 14);
 }
 
 #[test]
 fn pauses_are_added_listed_and_lifted_once() {
     let e = env();
     let id = incident(&e.db, "external_send");
-    let listed = ok(&e.db, &["pause", "list", &id]);
+    let listed = CLI.ok(&e.db, &["pause", "list", &id]);
     assert!(listed.contains("Nothing paused.") && listed.contains("send tool"), "suggestions shown: {listed}");
-    let p = json(
+    let p = CLI.json(
         &e.db,
         &[
             "pause",
@@ -166,24 +142,24 @@ fn pauses_are_added_listed_and_lifted_once() {
     assert_eq!(p["paused_at"], "2026-01-05T08:00:00Z");
     assert_eq!(p["approved_by"], "Dana Reyes");
     let pause_id = p["id"].as_str().unwrap();
-    let err = fails(&e.db, &["pause", "add", &id, "--scope", "toolz", "--target", "x", "--approved-by", "Dana"]);
+    let err = CLI.fails(&e.db, &["pause", "add", &id, "--scope", "toolz", "--target", "x", "--approved-by", "Dana"]);
     assert!(err.contains("Scopes: workflow"), "{err}");
-    let err = fails(&e.db, &["pause", "add", &id, "--scope", "tool", "--target", "x", "--approved-by", " "]);
+    let err = CLI.fails(&e.db, &["pause", "add", &id, "--scope", "tool", "--target", "x", "--approved-by", " "]);
     assert!(err.contains("Approved by is empty"), "{err}");
-    let err = fails(
+    let err = CLI.fails(
         &e.db,
         &["pause", "add", &id, "--scope", "tool", "--target", "x", "--approved-by", "D", "--at", "yesterday"],
     );
     assert!(err.contains("RFC 3339"), "{err}");
 
-    let text = ok(&e.db, &["pause", "lift", &id, pause_id, "--by", "Lee Chen"]);
+    let text = CLI.ok(&e.db, &["pause", "lift", &id, pause_id, "--by", "Lee Chen"]);
     assert!(text.starts_with("Lifted the pause of refund-sender"), "{text}");
-    let err = fails(&e.db, &["pause", "lift", &id, pause_id, "--by", "Lee Chen"]);
+    let err = CLI.fails(&e.db, &["pause", "lift", &id, pause_id, "--by", "Lee Chen"]);
     assert!(err.contains("already lifted"), "{err}");
     let other = incident(&e.db, "external_send");
-    assert!(fails(&e.db, &["pause", "lift", &other, pause_id, "--by", "Lee"]).contains("has no pause"));
+    assert!(CLI.fails(&e.db, &["pause", "lift", &other, pause_id, "--by", "Lee"]).contains("has no pause"));
 
-    let pauses = json(&e.db, &["pause", "list", &id]);
+    let pauses = CLI.json(&e.db, &["pause", "list", &id]);
     assert_eq!(pauses.as_array().unwrap().len(), 1);
     assert_eq!(pauses[0]["lifted_by"], "Lee Chen");
     intact(&e.db);
@@ -193,18 +169,19 @@ fn pauses_are_added_listed_and_lifted_once() {
 fn playbook_steps_are_shown_and_ticked() {
     let e = env();
     let id = incident(&e.db, "cost_runaway");
-    let shown = ok(&e.db, &["playbook", "show", &id]);
+    let shown = CLI.ok(&e.db, &["playbook", "show", &id]);
     assert!(shown.starts_with("cost_runaway — Runaway agent / cost explosion"), "{shown}");
     assert!(shown.contains("[ ] stop_runs"));
-    let state = json(&e.db, &["playbook", "tick", &id, "cost_runaway", "stop_runs", "--note", "killed via console"]);
+    let state =
+        CLI.json(&e.db, &["playbook", "tick", &id, "cost_runaway", "stop_runs", "--note", "killed via console"]);
     assert_eq!((state["done"].as_bool(), state["done_by"].as_str()), (Some(true), Some("Sam Ortiz")));
-    assert!(ok(&e.db, &["playbook", "show", &id]).contains("[x] stop_runs"));
-    let views = json(&e.db, &["playbook", "show", &id]);
+    assert!(CLI.ok(&e.db, &["playbook", "show", &id]).contains("[x] stop_runs"));
+    let views = CLI.json(&e.db, &["playbook", "show", &id]);
     assert_eq!(views[0]["steps"][0]["state"]["note"], "killed via console");
-    let text = ok(&e.db, &["playbook", "tick", &id, "cost_runaway", "stop_runs", "--undo"]);
+    let text = CLI.ok(&e.db, &["playbook", "tick", &id, "cost_runaway", "stop_runs", "--undo"]);
     assert_eq!(text.trim(), "cost_runaway: step stop_runs marked not done.");
-    assert!(fails(&e.db, &["playbook", "tick", &id, "cost_runaway", "nope"]).contains("Its steps: stop_runs"));
-    assert!(fails(&e.db, &["playbook", "tick", &id, "nope", "stop_runs"]).contains("There is no playbook"));
+    assert!(CLI.fails(&e.db, &["playbook", "tick", &id, "cost_runaway", "nope"]).contains("Its steps: stop_runs"));
+    assert!(CLI.fails(&e.db, &["playbook", "tick", &id, "nope", "stop_runs"]).contains("There is no playbook"));
     intact(&e.db);
 }
 
@@ -215,32 +192,32 @@ fn a_broken_user_playbook_is_named_and_a_valid_one_is_used() {
     let dir = e.dir.path().join("playbooks");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("tool_misuse.toml"), "id = \"tool_misuse\"\nsteps = [[[\n").unwrap();
-    let err = fails(&e.db, &["playbook", "show", &id]);
+    let err = CLI.fails(&e.db, &["playbook", "show", &id]);
     assert!(err.contains("tool_misuse.toml cannot be used: line 3, column 1"), "{err}");
     std::fs::write(
         dir.join("tool_misuse.toml"),
         "id = \"tool_misuse\"\ntitle = \"Ours\"\napplies_to = [\"tool_misuse\"]\n[[steps]]\nkey = \"one\"\ntext = \"Do one thing\"\n",
     )
     .unwrap();
-    assert!(ok(&e.db, &["playbook", "show", &id]).starts_with("tool_misuse — Ours (your copy)"));
+    assert!(CLI.ok(&e.db, &["playbook", "show", &id]).starts_with("tool_misuse — Ours (your copy)"));
 }
 
 #[test]
 fn the_containment_checklist_is_set_and_listed() {
     let e = env();
     let id = incident(&e.db, "sensitive_data_exposure");
-    let lines = json(&e.db, &["contain", "list", &id]);
+    let lines = CLI.json(&e.db, &["contain", "list", &id]);
     assert_eq!(lines.as_array().unwrap().len(), 9);
     assert!(lines.as_array().unwrap().iter().all(|l| l["status"] == "to_do"));
     assert_eq!(
-        ok(&e.db, &["contain", "set", &id, "oauth-grants", "done", "--note", "revoked"]).trim(),
+        CLI.ok(&e.db, &["contain", "set", &id, "oauth-grants", "done", "--note", "revoked"]).trim(),
         "OAuth grants: done."
     );
-    let item = json(&e.db, &["contain", "set", &id, "webhooks", "not_needed"]);
+    let item = CLI.json(&e.db, &["contain", "set", &id, "webhooks", "not_needed"]);
     assert_eq!((item["area"].as_str(), item["status"].as_str()), (Some("webhooks"), Some("not_needed")));
-    let listed = ok(&e.db, &["contain", "list", &id]);
+    let listed = CLI.ok(&e.db, &["contain", "list", &id]);
     assert!(listed.contains("oauth_grants") && listed.contains("Sam Ortiz") && listed.contains("revoked"), "{listed}");
-    assert!(fails(&e.db, &["contain", "set", &id, "tokens", "done"]).contains("Choose one of: tokens_secrets"));
-    assert!(fails(&e.db, &["contain", "set", &id, "queues", "finished"]).contains("not_needed, to_do, done"));
+    assert!(CLI.fails(&e.db, &["contain", "set", &id, "tokens", "done"]).contains("Choose one of: tokens_secrets"));
+    assert!(CLI.fails(&e.db, &["contain", "set", &id, "queues", "finished"]).contains("not_needed, to_do, done"));
     intact(&e.db);
 }

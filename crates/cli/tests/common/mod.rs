@@ -1,0 +1,47 @@
+//! Running the built `firebreak` binary the way scripts do, for every CLI test file.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The CLI as one actor (FIREBREAK_ACTOR) sees it.
+pub struct Cli {
+    pub actor: &'static str,
+}
+
+impl Cli {
+    pub fn run(&self, db: &Path, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_firebreak"))
+            .args(args)
+            .env("FIREBREAK_DB", db)
+            .env("FIREBREAK_ACTOR", self.actor)
+            .output()
+            .unwrap()
+    }
+
+    /// Runs a command that must succeed and returns its stdout.
+    pub fn ok(&self, db: &Path, args: &[&str]) -> String {
+        let out = self.run(db, args);
+        assert!(out.status.success(), "firebreak {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail the way the CLI contract says: nothing on stdout, one clear line on stderr.
+    pub fn fails(&self, db: &Path, args: &[&str]) -> String {
+        let out = self.run(db, args);
+        assert!(!out.status.success(), "firebreak {args:?} should have failed");
+        assert!(out.stdout.is_empty(), "nothing on stdout when failing: {}", String::from_utf8_lossy(&out.stdout));
+        let err = String::from_utf8(out.stderr).unwrap();
+        // One line says what is wrong; a refused gate adds the missing items below it, one per line.
+        assert_eq!(err.trim().lines().filter(|l| !l.starts_with("  - ")).count(), 1, "one clear line: {err}");
+        err
+    }
+
+    /// Runs a command with `--json` and parses its output.
+    pub fn json(&self, db: &Path, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        serde_json::from_str(&self.ok(db, &args)).unwrap()
+    }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainmentLine } from './bindings/ContainmentLine';
-import { doneText, saveText, settledCount } from './containment';
+import { doneText, failureOf, saveText, settledCount } from './containment';
 
 function line(over: Partial<ContainmentLine> = {}): ContainmentLine {
   return {
@@ -33,6 +33,9 @@ describe('containment lines', () => {
     expect(saveText({ kind: 'idle' })).toBe('');
     expect(saveText({ kind: 'saving' })).toBe('Saving…');
     expect(saveText({ kind: 'saved' })).toBe('Saved');
-    expect(saveText({ kind: 'failed', message: 'Disk full.' })).toBe('Not saved: Disk full.');
+    expect(saveText({ kind: 'failed', message: 'Disk full.' })).toBe('Not saved');
+    expect(failureOf({ kind: 'failed', message: 'Disk full.' })).toBe('Disk full.');
+    expect(failureOf({ kind: 'saved' })).toBeNull();
+    expect(failureOf(undefined)).toBeNull();
   });
 });

@@ -23,8 +23,13 @@ export function saveText(s: RowSave): string {
     case 'saved':
       return 'Saved';
     case 'failed':
-      return `Not saved: ${s.message}`;
+      return 'Not saved';
   }
+}
+
+/** Why a row was not saved (shown under it), or null. */
+export function failureOf(s: RowSave | undefined): string | null {
+  return s?.kind === 'failed' ? s.message : null;
 }
 
 /** How many areas are settled (done or not needed) out of all. */

@@ -8,6 +8,7 @@ import {
   orderPauses,
   pauseStatusText,
   scopeLabel,
+  suggestionInForce,
 } from './pause';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -88,6 +89,12 @@ describe('pause list', () => {
       pause({ id: 'new-active', paused_at: '2026-03-05T00:00:00Z' }),
     ];
     expect(orderPauses(ps).map((p) => p.id)).toEqual(['new-active', 'old-active', 'new-lifted', 'old-lifted']);
+  });
+  it('knows when a suggestion is already paused (and not once lifted)', () => {
+    const s = { scope: 'tool' as const, target: 'send tool', why: '' };
+    expect(suggestionInForce(s, [pause()])).toBe(true);
+    expect(suggestionInForce(s, [pause({ lifted_at: '2026-03-10T10:00:00Z', lifted_by: 'A' })])).toBe(false);
+    expect(suggestionInForce(s, [pause({ scope: 'sends' })])).toBe(false);
   });
   it('labels scopes from the choice list', () => {
     expect(scopeLabel([{ key: 'tool', label: 'One tool' }], 'tool')).toBe('One tool');

@@ -82,6 +82,11 @@ function checkTime(text: string, zone: string, nowMs: number, label: string): Ti
   return parsed;
 }
 
+/** Whether a pause in force already matches the suggestion (same scope and target). */
+export function suggestionInForce(s: PauseSuggestion, pauses: readonly PauseAction[]): boolean {
+  return pauses.some((p) => p.lifted_at === null && p.scope === s.scope && p.target.trim() === s.target.trim());
+}
+
 /** Whether the pause is still in force. */
 export const isActive = (p: PauseAction): boolean => p.lifted_at === null;
 

@@ -26,6 +26,20 @@ fn main() {
             commands::verify_integrity,
             commands::guidance::guidance,
             commands::guidance::set_status,
+            commands::severity::severity_questions,
+            commands::severity::severity_history,
+            commands::severity::assess_severity,
+            commands::pause::pause_scopes,
+            commands::pause::list_pauses,
+            commands::pause::pause_suggestions,
+            commands::pause::pause_warning,
+            commands::pause::add_pause,
+            commands::pause::lift_pause,
+            commands::containment::containment_statuses,
+            commands::containment::list_containment,
+            commands::containment::set_containment,
+            commands::playbook::list_playbooks,
+            commands::playbook::tick_playbook_step,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -1,7 +1,11 @@
 //! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
 //! here; each response phase has its own submodule.
 
+pub mod containment;
 pub mod guidance;
+pub mod pause;
+pub mod playbook;
+pub mod severity;
 
 use crate::state::{blocking, AppState};
 use firebreak_core::audit::AuditEntry;

@@ -1,0 +1,38 @@
+// The containment checklist's logic: what a line says about who did it, and each row's save indicator.
+
+import type { ContainmentLine } from './bindings/ContainmentLine';
+import { formatInstant } from './time';
+
+/** "Done by Ana at 2026-01-01 10:00 CET" for a done line; empty otherwise. */
+export function doneText(line: ContainmentLine, zone: string): string {
+  if (line.status !== 'done') return '';
+  const by = line.done_by ? ` by ${line.done_by}` : '';
+  const at = line.done_at ? ` at ${formatInstant(line.done_at, zone)}` : '';
+  return `Done${by}${at}`;
+}
+
+/** A row's save state, shown beside it. */
+export type RowSave = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; message: string };
+
+export function saveText(s: RowSave): string {
+  switch (s.kind) {
+    case 'idle':
+      return '';
+    case 'saving':
+      return 'Saving…';
+    case 'saved':
+      return 'Saved';
+    case 'failed':
+      return 'Not saved';
+  }
+}
+
+/** Why a row was not saved (shown under it), or null. */
+export function failureOf(s: RowSave | undefined): string | null {
+  return s?.kind === 'failed' ? s.message : null;
+}
+
+/** How many areas are settled (done or not needed) out of all. */
+export function settledCount(lines: readonly ContainmentLine[]): { settled: number; total: number } {
+  return { settled: lines.filter((l) => l.status !== 'to_do').length, total: lines.length };
+}

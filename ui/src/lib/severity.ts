@@ -1,0 +1,94 @@
+// The severity rubric on screen: the live suggestion (a mirror of core's `severity::suggest`), the rule that a
+// lower-than-suggested choice needs a reason, and the answer form's conversions. Core re-checks everything on save.
+
+import type { Severity } from './bindings/Severity';
+import type { SeverityAssessment } from './bindings/SeverityAssessment';
+import type { SeverityQuestion } from './bindings/SeverityQuestion';
+
+/** Severity levels, most severe first. */
+export const LEVELS: readonly Severity[] = ['sev0', 'sev1', 'sev2', 'sev3'];
+
+/** An answer as the form holds it: yes, no, or not answered yet. */
+export type Answer = 'yes' | 'no' | '';
+export type AnswerForm = Record<string, Answer>;
+
+/** 0 for Sev 0 (most severe) … 3 for Sev 3. */
+export function rank(level: Severity): number {
+  return LEVELS.indexOf(level);
+}
+
+/** "Sev 0" … "Sev 3". */
+export function shortLevel(level: Severity): string {
+  return `Sev ${rank(level)}`;
+}
+
+export interface Suggestion {
+  suggested: Severity;
+  /** The answer keys that produced it: the triggers at the suggested level, then the raisers that raised it. */
+  triggeredBy: string[];
+}
+
+/**
+ * The suggested level: the most severe level any "yes" triggers (Sev 3 when none does), raised one level if a
+ * raiser is "yes" (once, however many say yes; never above Sev 0). Same rule and same `triggeredBy` order as core.
+ */
+export function suggest(questions: readonly SeverityQuestion[], answers: Readonly<Record<string, boolean>>): Suggestion {
+  const yes = (q: SeverityQuestion) => answers[q.key] === true;
+  let base: Severity = 'sev3';
+  for (const q of questions) {
+    if (q.level !== null && yes(q) && rank(q.level) < rank(base)) base = q.level;
+  }
+  const triggeredBy = questions.filter((q) => q.level === base && yes(q)).map((q) => q.key);
+  const raisers = questions.filter((q) => q.raises && yes(q)).map((q) => q.key);
+  if (raisers.length > 0 && rank(base) > 0) {
+    return { suggested: LEVELS[rank(base) - 1], triggeredBy: [...triggeredBy, ...raisers] };
+  }
+  return { suggested: base, triggeredBy };
+}
+
+/** Whether `chosen` is less severe than `suggested` (an override that needs a written reason). */
+export function isLower(chosen: Severity, suggested: Severity): boolean {
+  return rank(chosen) > rank(suggested);
+}
+
+/** The reason problem to show next to the field, or null when the choice may be saved. */
+export function reasonError(chosen: Severity, suggested: Severity, reason: string): string | null {
+  if (!isLower(chosen, suggested) || reason.trim() !== '') return null;
+  return `You chose ${shortLevel(chosen)}, lower than the suggested ${shortLevel(suggested)}. Write why: it is logged as an override.`;
+}
+
+/** The answered questions only, as core stores them. */
+export function answersToMap(form: Readonly<AnswerForm>): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [key, value] of Object.entries(form)) {
+    if (value === 'yes') out[key] = true;
+    else if (value === 'no') out[key] = false;
+  }
+  return out;
+}
+
+/** A form with every question, prefilled from an earlier assessment (unanswered where it had no answer). */
+export function formFromAssessment(
+  questions: readonly SeverityQuestion[],
+  latest: SeverityAssessment | null,
+): AnswerForm {
+  const form: AnswerForm = {};
+  for (const q of questions) {
+    const a = latest?.answers[q.key];
+    form[q.key] = a === true ? 'yes' : a === false ? 'no' : '';
+  }
+  return form;
+}
+
+/** Assessments newest first (core returns them oldest first; of two at the same instant the later one leads). */
+export function newestFirst(history: readonly SeverityAssessment[]): SeverityAssessment[] {
+  return history
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => Date.parse(y.a.assessed_at) - Date.parse(x.a.assessed_at) || y.i - x.i)
+    .map(({ a }) => a);
+}
+
+/** The question text for each triggering key, for "triggered by" lists; unknown keys shown as they are. */
+export function triggerLabels(questions: readonly SeverityQuestion[], keys: readonly string[]): string[] {
+  return keys.map((k) => questions.find((q) => q.key === k)?.question ?? k);
+}

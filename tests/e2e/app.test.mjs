@@ -3,56 +3,28 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { WebDriver, sleep } from './webdriver.mjs';
+import { execFileSync } from 'node:child_process';
+import { Session } from './session.mjs';
+import { sleep } from './webdriver.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const app = process.env.FIREBREAK_APP ?? join(root, 'target/debug/firebreak-app');
-const cli = process.env.FIREBREAK_CLI ?? join(root, 'target/debug/firebreak');
-const artifacts = join(root, 'tests/e2e/artifacts');
-const port = Number(process.env.WEBDRIVER_PORT ?? 4444);
-
-let driver;
+let session;
 let wd;
-let dataDir;
 let db;
-let shot = 0;
-
-async function screenshot(name) {
-  shot += 1;
-  const file = join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
-  writeFileSync(file, await wd.screenshot());
-}
-
-async function rows(testId) {
-  return wd.findAll(`[data-testid="${testId}"]`);
-}
+const screenshot = (name) => session.screenshot(name);
+const rows = (testId) => session.rows(testId);
 
 describe('Firebreak desktop app', () => {
   before(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'firebreak-e2e-'));
-    db = join(dataDir, 'firebreak.db');
     // An alert pipeline opened an incident from the command line before anyone started the app.
-    execFileSync(cli, ['incident', 'new', '--title', 'Invoice agent paid a supplier twice', '--business-owner', 'Sam Ortiz',
-      '--set', 'severity=sev2'], { env: { ...process.env, FIREBREAK_DB: db, FIREBREAK_ACTOR: 'Alert pipeline' } });
-    // Two ports per run (tauri-driver and WebKitWebDriver behind it), so parallel runs can pick other ones.
-    const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
-    driver = spawn('tauri-driver', args, {
-      env: { ...process.env, FIREBREAK_DB: db, TZ: 'UTC' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    wd = await WebDriver.start(`http://127.0.0.1:${port}`, app);
+    session = await Session.start('register', (cli) =>
+      cli(['incident', 'new', '--title', 'Invoice agent paid a supplier twice', '--business-owner', 'Sam Ortiz', '--set', 'severity=sev2']),
+    );
+    wd = session.wd;
+    db = session.db;
   });
 
   after(async () => {
-    if (wd) await wd.quit();
-    if (driver) driver.kill();
-    await sleep(300);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (session) await session.stop();
   });
 
   it('asks for name, role and time zone on first start', async () => {

@@ -1,7 +1,10 @@
 //! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
 //! here; each response phase has its own submodule.
 
+pub mod communication;
 pub mod guidance;
+pub mod postmortem;
+pub mod reenable;
 
 use crate::state::{blocking, AppState};
 use firebreak_core::audit::AuditEntry;

@@ -40,6 +40,20 @@ fn main() {
             commands::containment::set_containment,
             commands::playbook::list_playbooks,
             commands::playbook::tick_playbook_step,
+            commands::communication::comms_matrix,
+            commands::communication::comms_draft,
+            commands::communication::comms_edit,
+            commands::communication::comms_approve,
+            commands::communication::comms_mark_sent,
+            commands::postmortem::postmortem_view,
+            commands::postmortem::postmortem_save,
+            commands::postmortem::timeline_add,
+            commands::postmortem::remediation_add,
+            commands::postmortem::remediation_update,
+            commands::reenable::reenable_view,
+            commands::reenable::reenable_answer,
+            commands::reenable::reenable_signoff,
+            commands::reenable::reenable_first_run,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -56,10 +56,12 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     postmortem::RemediationItem::export_all_to(dir)?;
     postmortem::RemediationUpdate::export_all_to(dir)?;
     postmortem::TimelineEvent::export_all_to(dir)?;
+    postmortem::PostmortemView::export_all_to(dir)?;
     reenable::ReenableAnswer::export_all_to(dir)?;
     reenable::ReenableSignoff::export_all_to(dir)?;
     reenable::ReenableQuestion::export_all_to(dir)?;
     reenable::QuestionState::export_all_to(dir)?;
+    reenable::ReenableView::export_all_to(dir)?;
     PhaseProgress::export_all_to(dir)?;
     guidance::Guidance::export_all_to(dir)?;
     Ok(())

@@ -242,3 +242,33 @@ fn the_state_hash_is_stable_and_changes_with_any_phase_row() {
     assert_eq!(signed.state_hash, before);
     assert_ne!(hash(), before, "the sign-off itself is part of the state after it");
 }
+
+#[test]
+fn the_screen_views_show_what_blocks_the_next_step() {
+    let db = db();
+    with_approver(&db);
+    let inc = open_incident(&db, "Views");
+    let view = reenable::view(&db.store, &inc.id).unwrap();
+    assert_eq!(view.questions.len(), 11);
+    assert_eq!(view.open.len(), 11);
+    assert_eq!(view.next_stage, Some(S::ReadOnly));
+    assert_eq!(view.stages.len(), 5);
+    all_yes(&db, &inc.id);
+    sign(&db, &inc.id, S::ReadOnly).unwrap();
+    let view = reenable::view(&db.store, &inc.id).unwrap();
+    assert!(view.open.is_empty());
+    assert_eq!(view.next_stage, Some(S::DraftOnly));
+    assert_eq!(view.signoffs.len(), 1);
+
+    let pm = postmortem::view(&db.store, &inc.id).unwrap();
+    assert_eq!(pm.missing.len(), 4);
+    assert!(pm.shallow_warning.is_none());
+    assert!(pm.timeline.iter().any(|e| e.kind == postmortem::TimelineKind::Signoff));
+    postmortem::add_remediation(&db.store, &dana(), &inc.id, ControlType::PromptChange, "Reword", "Sam Ortiz", None)
+        .unwrap();
+    let pm = postmortem::view(&db.store, &inc.id).unwrap();
+    assert_eq!(pm.missing.len(), 3);
+    assert!(pm.shallow_warning.is_some());
+    assert_eq!(pm.remediation.len(), 1);
+    assert_eq!(pm.affected_objects, 0);
+}

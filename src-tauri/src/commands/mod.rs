@@ -1,10 +1,13 @@
 //! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
 //! here; each response phase has its own submodule.
 
+pub mod communication;
 pub mod containment;
 pub mod guidance;
 pub mod pause;
 pub mod playbook;
+pub mod postmortem;
+pub mod reenable;
 pub mod severity;
 
 use crate::state::{blocking, AppState};

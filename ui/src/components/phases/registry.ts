@@ -1,8 +1,11 @@
 // The phase screens of the incident page, in the order of the response (DESIGN.md, "phase by phase").
 
+import CommunicationPhase from './CommunicationPhase.svelte';
 import ContainmentPhase from './ContainmentPhase.svelte';
 import PausePhase from './PausePhase.svelte';
 import PlaybooksPhase from './PlaybooksPhase.svelte';
+import PostmortemPhase from './PostmortemPhase.svelte';
+import ReenablePhase from './ReenablePhase.svelte';
 import SeverityPhase from './SeverityPhase.svelte';
 import type { PhaseTab } from './types';
 
@@ -11,4 +14,7 @@ export const PHASE_TABS: PhaseTab[] = [
   { key: 'pause', label: 'Pause', component: PausePhase },
   { key: 'containment', label: 'Containment', component: ContainmentPhase },
   { key: 'playbooks', label: 'Playbooks', component: PlaybooksPhase },
+  { key: 'communication', label: 'Communication', component: CommunicationPhase },
+  { key: 'postmortem', label: 'Postmortem', component: PostmortemPhase },
+  { key: 'reenable', label: 'Re-enable', component: ReenablePhase },
 ];

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record::{self, Table};
 use crate::store::Store;
+use crate::vocabulary::Choice;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -305,6 +306,52 @@ pub fn assign(postmortem: Postmortem, field: &str, text: &str) -> Result<Postmor
     };
     map.insert(field.to_string(), value);
     Ok(serde_json::from_value(Value::Object(map))?)
+}
+
+/// Everything the postmortem screen shows at once: the postmortem, its timeline, the remediation items, the
+/// shallow-postmortem warning, what is still missing before it can be marked complete, and the choice lists.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "PostmortemView.ts")]
+pub struct PostmortemView {
+    pub postmortem: Postmortem,
+    pub timeline: Vec<TimelineEvent>,
+    pub remediation: Vec<RemediationItem>,
+    pub shallow_warning: Option<String>,
+    /// What marking the postmortem complete still needs (empty when it can be marked complete).
+    pub missing: Vec<String>,
+    /// How many affected objects the side-effect audit recorded, shown beside the timeline.
+    #[ts(type = "number")]
+    pub affected_objects: u64,
+    pub layers: Vec<Choice>,
+    pub factors: Vec<Choice>,
+    pub control_types: Vec<Choice>,
+    pub remediation_statuses: Vec<Choice>,
+    pub timeline_kinds: Vec<Choice>,
+}
+
+/// The postmortem screen's data in one read.
+pub fn view(store: &Store, key: &str) -> Result<PostmortemView> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let postmortem = stored(&conn, &incident)?
+        .unwrap_or_else(|| Postmortem { incident: incident.uuid.clone(), ..Default::default() });
+    let missing = missing_parts(&conn, &incident, &postmortem)?;
+    let uuid = serde_json::to_string(&incident.uuid)?;
+    let affected_objects: i64 =
+        conn.query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [&uuid], |r| r.get(0))?;
+    Ok(PostmortemView {
+        timeline: timeline::events(&conn, &incident)?,
+        remediation: items(&conn, &incident)?,
+        shallow_warning: shallow_warning(&conn, &incident)?,
+        missing,
+        affected_objects: u64::try_from(affected_objects).unwrap_or_default(),
+        postmortem,
+        layers: RootCauseLayer::options(),
+        factors: ContributingFactor::options(),
+        control_types: ControlType::options(),
+        remediation_statuses: RemediationStatus::options(),
+        timeline_kinds: TimelineKind::options(),
+    })
 }
 
 /// Complete when the postmortem is marked completed.

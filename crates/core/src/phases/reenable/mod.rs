@@ -13,6 +13,7 @@ use crate::incident::{self, Incident};
 use crate::people;
 use crate::record::{self, Table};
 use crate::store::Store;
+use crate::vocabulary::Choice;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -369,6 +370,37 @@ pub fn record_first_run(
         let after = ReenableSignoff { first_run_at: Some(at), ..before.clone() };
         SIGNOFFS.update(tx, &before, &after, None)?;
         Ok(after)
+    })
+}
+
+/// Everything the re-enable screen shows at once.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "ReenableView.ts")]
+pub struct ReenableView {
+    pub questions: Vec<QuestionState>,
+    pub signoffs: Vec<ReenableSignoff>,
+    /// The stage to sign next; absent once stage "normal" is signed or the workflow was retired.
+    pub next_stage: Option<ReenableStage>,
+    /// The questions that block a sign-off (answered no or not answered), in plain words.
+    pub open: Vec<String>,
+    /// The five stages in order, with their labels.
+    pub stages: Vec<Choice>,
+    pub answer_values: Vec<Choice>,
+}
+
+/// The re-enable screen's data in one read.
+pub fn view(store: &Store, key: &str) -> Result<ReenableView> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let questions = question_states(&conn, &incident)?;
+    let signoffs = stored_signoffs(&conn, &incident)?;
+    Ok(ReenableView {
+        open: open_questions(&questions),
+        next_stage: next_stage(&signoffs),
+        questions,
+        signoffs,
+        stages: STAGES.iter().map(|s| Choice { key: s.key().into(), label: s.label().into() }).collect(),
+        answer_values: ReenableAnswerValue::options(),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
 //! here; each response phase has its own submodule.
 
+pub mod affected;
+pub mod evidence;
 pub mod guidance;
 
 use crate::state::{blocking, AppState};

@@ -4,8 +4,8 @@
 use super::{actor, Reply};
 use crate::state::{blocking, AppState};
 use firebreak_core::phases::affected::{
-    self, AffectedChoices, AffectedObject, AuditAnswer, AuditQuestion, ImportReport, NewAffectedObject,
-    ObjectChanges, ObjectCounts, ObjectPage, ObjectQuery, QuestionAnswer, RecoveryLogEntry,
+    self, AffectedChoices, AffectedObject, AuditAnswer, AuditQuestion, ImportReport, NewAffectedObject, ObjectChanges,
+    ObjectCounts, ObjectPage, ObjectQuery, QuestionAnswer, RecoveryLogEntry,
 };
 use firebreak_core::Error;
 use std::fs::File;
@@ -53,7 +53,10 @@ pub async fn affected_import_tsv(state: State<'_, AppState>, id: String, text: S
 pub async fn affected_import_csv(state: State<'_, AppState>, id: String, path: PathBuf) -> Reply<ImportReport> {
     blocking(state.store(), move |s| {
         let file = File::open(&path).map_err(|e| Error::Io {
-            message: format!("Cannot read {}: {e}. Check the file and try again; nothing was imported.", path.display()),
+            message: format!(
+                "Cannot read {}: {e}. Check the file and try again; nothing was imported.",
+                path.display()
+            ),
         })?;
         affected::import_csv(s, &actor(s)?, &id, file)
     })

@@ -9,6 +9,7 @@ mod state;
 fn main() {
     let state = state::AppState::open();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::startup,
@@ -54,6 +55,25 @@ fn main() {
             commands::reenable::reenable_answer,
             commands::reenable::reenable_signoff,
             commands::reenable::reenable_first_run,
+            commands::evidence::evidence_choices,
+            commands::evidence::evidence_items,
+            commands::evidence::evidence_files,
+            commands::evidence::evidence_custody,
+            commands::evidence::evidence_set_status,
+            commands::evidence::evidence_attach,
+            commands::evidence::evidence_export,
+            commands::evidence::evidence_reverify,
+            commands::affected::affected_choices,
+            commands::affected::affected_list,
+            commands::affected::affected_counts,
+            commands::affected::affected_add,
+            commands::affected::affected_update,
+            commands::affected::affected_import_tsv,
+            commands::affected::affected_import_csv,
+            commands::affected::recovery_log,
+            commands::affected::recovery_log_add,
+            commands::affected::audit_answers,
+            commands::affected::audit_answer,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -36,6 +36,7 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     evidence::CustodyEvent::export_all_to(dir)?;
     evidence::EvidenceKindState::export_all_to(dir)?;
     evidence::FileCheck::export_all_to(dir)?;
+    evidence::EvidenceChoices::export_all_to(dir)?;
     affected::AffectedObject::export_all_to(dir)?;
     affected::RecoveryLogEntry::export_all_to(dir)?;
     affected::AuditAnswer::export_all_to(dir)?;
@@ -47,6 +48,7 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     affected::ObjectCounts::export_all_to(dir)?;
     affected::ImportReport::export_all_to(dir)?;
     affected::QuestionAnswer::export_all_to(dir)?;
+    affected::AffectedChoices::export_all_to(dir)?;
     communication::Communication::export_all_to(dir)?;
     communication::CommunicationView::export_all_to(dir)?;
     communication::EditCommunication::export_all_to(dir)?;

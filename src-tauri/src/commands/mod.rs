@@ -1,8 +1,10 @@
 //! Tauri commands: each one names the core operation it calls and nothing more. The record-level commands live
 //! here; each response phase has its own submodule.
 
+pub mod affected;
 pub mod communication;
 pub mod containment;
+pub mod evidence;
 pub mod guidance;
 pub mod pause;
 pub mod playbook;

@@ -2,6 +2,8 @@
 // a thrown ApiFailure carrying the backend's stable error code (branch on `code`, never on message text).
 
 import { invoke } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type { ApiError } from './bindings/ApiError';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { ErrorCode } from './bindings/ErrorCode';
@@ -93,3 +95,62 @@ export const verifyIntegrity = (): Promise<VerifyReport> => call('verify_integri
 export const guidance = (id: string): Promise<Guidance> => call('guidance', { id });
 export const setStatus = (id: string, status: Status, overrideReason: string | null): Promise<Incident> =>
   call('set_status', { id, status, override_reason: overrideReason });
+
+// System file dialogs and files dropped on the window. Paths go to a Tauri command, which reads the file; the
+// window itself has no filesystem access.
+
+/** Lets the user pick files; resolves to their paths (empty when cancelled). */
+export async function pickFiles(options: { title: string; multiple?: boolean; extensions?: string[] }): Promise<string[]> {
+  try {
+    const picked = await openDialog({
+      title: options.title,
+      multiple: options.multiple ?? true,
+      directory: false,
+      filters: options.extensions ? [{ name: options.extensions.join(', '), extensions: options.extensions }] : undefined,
+    });
+    if (picked === null) return [];
+    return Array.isArray(picked) ? picked : [picked];
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+/** Lets the user choose where to save a file; resolves to the path, or null when cancelled. */
+export async function pickSaveLocation(options: { title: string; defaultName: string }): Promise<string | null> {
+  try {
+    return await saveDialog({ title: options.title, defaultPath: options.defaultName });
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+/** A point in the page, in CSS pixels (as elementFromPoint takes it). */
+export interface PagePoint {
+  x: number;
+  y: number;
+}
+
+export interface DropHandlers {
+  /** Files are being dragged over the window at `at`; null when they left it. */
+  hover: (at: PagePoint | null) => void;
+  /** Files were dropped at `at`. */
+  drop: (paths: string[], at: PagePoint) => void;
+}
+
+/** Listens for files dragged onto the window; resolves to a function that stops listening. */
+export async function onFilesDropped(handlers: DropHandlers): Promise<() => void> {
+  const scale = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+  const point = (p: { x: number; y: number }): PagePoint => ({ x: p.x / scale, y: p.y / scale });
+  try {
+    return await getCurrentWebview().onDragDropEvent((event) => {
+      const e = event.payload;
+      if (e.type === 'enter' || e.type === 'over') handlers.hover(point(e.position));
+      else if (e.type === 'drop') {
+        handlers.hover(null);
+        handlers.drop(e.paths, point(e.position));
+      } else handlers.hover(null);
+    });
+  } catch (e) {
+    throw toFailure(e);
+  }
+}

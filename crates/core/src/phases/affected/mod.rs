@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record::{self, Table};
 use crate::store::Store;
+use crate::vocabulary::Choice;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize, Serializer};
@@ -245,6 +246,27 @@ fn fixed_instant<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> std::res
     match value {
         Some(t) => s.serialize_str(&audit::format_instant(*t)),
         None => s.serialize_none(),
+    }
+}
+
+/// The side-effect audit and recovery screens' choice lists with their labels.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "AffectedChoices.ts")]
+pub struct AffectedChoices {
+    pub actions: Vec<Choice>,
+    pub recovery_actions: Vec<Choice>,
+    pub statuses: Vec<Choice>,
+    pub questions: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+}
+
+pub fn choices() -> AffectedChoices {
+    AffectedChoices {
+        actions: AgentAction::options(),
+        recovery_actions: RecoveryAction::options(),
+        statuses: ObjectStatus::options(),
+        questions: AuditQuestion::options(),
+        sorts: ObjectSort::options(),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record::{self, Table};
 use crate::store::{Store, Tx};
+use crate::vocabulary::Choice;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -157,6 +158,25 @@ pub struct EvidenceKindState {
     pub files: u32,
     /// The stored item's ID; `None` while the kind has never been set.
     pub item: Option<String>,
+}
+
+/// The evidence screen's choice lists with their labels (one source for the UI's words).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "EvidenceChoices.ts")]
+pub struct EvidenceChoices {
+    pub kinds: Vec<Choice>,
+    pub statuses: Vec<Choice>,
+    pub custody_actions: Vec<Choice>,
+    pub checks: Vec<Choice>,
+}
+
+pub fn choices() -> EvidenceChoices {
+    EvidenceChoices {
+        kinds: EvidenceKind::options(),
+        statuses: EvidenceStatus::options(),
+        custody_actions: CustodyAction::options(),
+        checks: FileCheckStatus::options(),
+    }
 }
 
 /// Sets the status of one evidence kind. "Not applicable" needs a reason, because it is the one status that says

@@ -60,6 +60,8 @@ export class WebDriver {
 
   async click(css) {
     const id = await this.find(css);
+    // A person waits for a button that is still busy; clicking a disabled one does nothing.
+    await this.until(`${css} to be enabled`, () => this.cmd('GET', `/element/${id}/enabled`));
     for (let attempt = 0; ; attempt++) {
       try {
         await this.cmd('POST', `/element/${id}/click`, {});
@@ -87,15 +89,29 @@ export class WebDriver {
   /** Chooses an option of a <select>. Native option pop-ups cannot be clicked reliably through WebKitWebDriver,
    *  so the choice is made the way the browser does it: set the value and fire `change`. */
   async select(testId, value) {
-    await this.find(`[data-testid="${testId}"] option[value="${value}"]`).catch(async () => {
-      // Options inside a closed <select> are not "displayed"; it is enough that the option exists.
+    await this.selectNth(testId, 0, value);
+  }
+
+  /** The same for the n-th <select> with that test id (rows of a table carry the same ids). */
+  async selectNth(testId, n, value) {
+    await this.until(`${testId} #${n} offering ${value}`, async () => {
       const all = await this.findAll(`[data-testid="${testId}"] option[value="${value}"]`);
-      if (all.length === 0) throw new Error(`${testId} has no option ${value}`);
+      return all.length > n;
     });
     await this.script(
-      `const s = document.querySelector('[data-testid="${testId}"]'); s.value = arguments[0];
+      `const s = document.querySelectorAll('[data-testid="${testId}"]')[arguments[1]]; s.value = arguments[0];
        s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true }));`,
-      [value],
+      [value, n],
+    );
+  }
+
+  /** Puts text into a field the way pasting does: tabs and newlines stay characters, not key presses. */
+  async paste(testId, text) {
+    await this.byTestId(testId);
+    await this.script(
+      `const el = document.querySelector('[data-testid="${testId}"]'); el.focus(); el.value = arguments[0];
+       el.dispatchEvent(new Event('input', { bubbles: true }));`,
+      [text],
     );
   }
 

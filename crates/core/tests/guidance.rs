@@ -210,5 +210,15 @@ fn walking_every_phase_opens_every_gate_up_to_closing() {
     let g = guidance::guidance(&db.store, &inc.id).unwrap();
     assert!(g.phases.iter().filter(|p| p.phase != "communication").all(|p| p.complete), "{:?}", g.phases);
     assert!(overrides::list(&db.store, &inc.id).unwrap().is_empty(), "no gate was overridden");
+    let status_reasons: Vec<_> = incident::history(&db.store, &inc.id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.field == "status")
+        .map(|e| e.reason)
+        .collect();
+    assert!(
+        status_reasons.iter().all(Option::is_none),
+        "a move the gates allow carries no override: {status_reasons:?}"
+    );
     assert!(verify::verify(&db.store).unwrap().intact);
 }

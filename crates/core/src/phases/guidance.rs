@@ -105,7 +105,9 @@ pub fn set_status(
     store.write(actor, |tx| {
         let before = incident::find(tx, key)?;
         let missing = blockers(tx, &before, to)?;
-        if !missing.is_empty() {
+        let gate = if missing.is_empty() {
+            incident::StatusGate::Enforce
+        } else {
             let Some(reason) = reason else {
                 return Err(gate_error(&before, to, missing));
             };
@@ -117,9 +119,10 @@ pub fn set_status(
                 missing,
                 &format!("status set to {}", to.key()),
             )?;
-        }
+            incident::StatusGate::Overridden(reason)
+        };
         let change = [FieldChange::new("status", serde_json::json!(to.key()))];
-        incident::apply_gated(tx, key, &change, false, incident::StatusGate::Overridden(reason.unwrap_or_default()))
+        incident::apply_gated(tx, key, &change, false, gate)
     })
 }
 

@@ -28,6 +28,7 @@ fn main() {
             commands::guidance::guidance,
             commands::guidance::set_status,
             commands::severity::severity_questions,
+            commands::severity::suggest_severity,
             commands::severity::severity_history,
             commands::severity::assess_severity,
             commands::pause::pause_scopes,

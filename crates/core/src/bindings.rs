@@ -23,6 +23,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
 fn export_phases(dir: &Path) -> Result<(), ExportError> {
     use crate::phases::*;
     severity::SeverityAssessment::export_all_to(dir)?;
+    severity::SeveritySuggestion::export_all_to(dir)?;
     severity::SeverityQuestion::export_all_to(dir)?;
     overrides::Override::export_all_to(dir)?;
     pause::PauseAction::export_all_to(dir)?;

@@ -2,7 +2,7 @@
 
 use super::{actor, Reply};
 use crate::state::{blocking, AppState};
-use firebreak_core::phases::severity::{self, SeverityAssessment, SeverityQuestion};
+use firebreak_core::phases::severity::{self, SeverityAssessment, SeverityQuestion, SeveritySuggestion};
 use firebreak_core::vocabulary::Severity;
 use std::collections::BTreeMap;
 use tauri::State;
@@ -26,4 +26,10 @@ pub async fn assess_severity(
     reason: Option<String>,
 ) -> Reply<SeverityAssessment> {
     blocking(state.store(), move |s| severity::assess(s, &actor(s)?, &id, answers, chosen, reason)).await
+}
+
+/// The live suggestion while answers change; pure and instant, so it needs no database.
+#[tauri::command(rename_all = "snake_case")]
+pub fn suggest_severity(answers: std::collections::BTreeMap<String, bool>) -> SeveritySuggestion {
+    severity::suggestion(&answers)
 }

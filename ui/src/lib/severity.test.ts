@@ -9,7 +9,6 @@ import {
   newestFirst,
   reasonError,
   shortLevel,
-  suggest,
   triggerLabels,
 } from './severity';
 
@@ -34,45 +33,6 @@ const RUBRIC: SeverityQuestion[] = [
   q('could_repeat', null),
 ];
 
-const yes = (...keys: string[]) => Object.fromEntries(keys.map((k) => [k, true]));
-
-describe('suggest (mirror of core severity::suggest)', () => {
-  const cases: [string, Record<string, boolean>, Severity, string[]][] = [
-    ['nothing answered → Sev 3, no trigger', {}, 'sev3', []],
-    ['every answer no → Sev 3', { material_harm: false, sensitive_domain: false }, 'sev3', []],
-    ['material harm → Sev 0', yes('material_harm'), 'sev0', ['material_harm']],
-    ['each Sev 1 trigger', yes('external_communication_wrong'), 'sev1', ['external_communication_wrong']],
-    ['sensitive data → Sev 1', yes('sensitive_data_exposed'), 'sev1', ['sensitive_data_exposed']],
-    ['production write → Sev 1', yes('unauthorized_production_write'), 'sev1', ['unauthorized_production_write']],
-    ['high volume → Sev 1', yes('high_volume_bad_action'), 'sev1', ['high_volume_bad_action']],
-    ['injection → Sev 1', yes('prompt_injection_unresolved'), 'sev1', ['prompt_injection_unresolved']],
-    ['internal records → Sev 2', yes('internal_records_wrong'), 'sev2', ['internal_records_wrong']],
-    ['quality drop → Sev 2', yes('quality_drop_limited'), 'sev2', ['quality_drop_limited']],
-    ['single failed run → Sev 3, named', yes('single_failed_run'), 'sev3', ['single_failed_run']],
-    [
-      'the highest level wins and lists only its triggers, in rubric order',
-      yes('quality_drop_limited', 'prompt_injection_unresolved', 'sensitive_data_exposed', 'single_failed_run'),
-      'sev1',
-      ['sensitive_data_exposed', 'prompt_injection_unresolved'],
-    ],
-    ['a raiser lifts Sev 2 to Sev 1', yes('internal_records_wrong', 'irreversible'), 'sev1', ['internal_records_wrong', 'irreversible']],
-    [
-      'two raisers raise once only',
-      yes('internal_records_wrong', 'sensitive_domain', 'irreversible'),
-      'sev1',
-      ['internal_records_wrong', 'sensitive_domain', 'irreversible'],
-    ],
-    ['a raiser alone lifts the Sev 3 default to Sev 2', yes('sensitive_domain'), 'sev2', ['sensitive_domain']],
-    ['raising Sev 1 gives Sev 0', yes('high_volume_bad_action', 'sensitive_domain'), 'sev0', ['high_volume_bad_action', 'sensitive_domain']],
-    ['capped at Sev 0; the raiser is not listed as it raised nothing', yes('material_harm', 'irreversible'), 'sev0', ['material_harm']],
-    ['pause questions change nothing', yes('still_running', 'root_cause_unknown', 'could_repeat'), 'sev3', []],
-    ['a raiser answered no does not raise', { internal_records_wrong: true, irreversible: false }, 'sev2', ['internal_records_wrong']],
-    ['unknown keys are ignored', yes('bogus'), 'sev3', []],
-  ];
-  it.each(cases)('%s', (_name, answers, level, triggered) => {
-    expect(suggest(RUBRIC, answers)).toEqual({ suggested: level, triggeredBy: triggered });
-  });
-});
 
 describe('lower than suggested needs a reason', () => {
   it('orders levels by severity', () => {

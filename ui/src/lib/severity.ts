@@ -1,5 +1,6 @@
-// The severity rubric on screen: the live suggestion (a mirror of core's `severity::suggest`), the rule that a
-// lower-than-suggested choice needs a reason, and the answer form's conversions. Core re-checks everything on save.
+// The severity rubric on screen: the rule that a lower-than-suggested choice needs a reason, and the answer form's
+// conversions. The suggestion itself comes from core (`suggest_severity`), where the rubric's rule lives; core
+// re-checks everything on save.
 
 import type { Severity } from './bindings/Severity';
 import type { SeverityAssessment } from './bindings/SeverityAssessment';
@@ -20,30 +21,6 @@ export function rank(level: Severity): number {
 /** "Sev 0" … "Sev 3". */
 export function shortLevel(level: Severity): string {
   return `Sev ${rank(level)}`;
-}
-
-export interface Suggestion {
-  suggested: Severity;
-  /** The answer keys that produced it: the triggers at the suggested level, then the raisers that raised it. */
-  triggeredBy: string[];
-}
-
-/**
- * The suggested level: the most severe level any "yes" triggers (Sev 3 when none does), raised one level if a
- * raiser is "yes" (once, however many say yes; never above Sev 0). Same rule and same `triggeredBy` order as core.
- */
-export function suggest(questions: readonly SeverityQuestion[], answers: Readonly<Record<string, boolean>>): Suggestion {
-  const yes = (q: SeverityQuestion) => answers[q.key] === true;
-  let base: Severity = 'sev3';
-  for (const q of questions) {
-    if (q.level !== null && yes(q) && rank(q.level) < rank(base)) base = q.level;
-  }
-  const triggeredBy = questions.filter((q) => q.level === base && yes(q)).map((q) => q.key);
-  const raisers = questions.filter((q) => q.raises && yes(q)).map((q) => q.key);
-  if (raisers.length > 0 && rank(base) > 0) {
-    return { suggested: LEVELS[rank(base) - 1], triggeredBy: [...triggeredBy, ...raisers] };
-  }
-  return { suggested: base, triggeredBy };
 }
 
 /** Whether `chosen` is less severe than `suggested` (an override that needs a written reason). */

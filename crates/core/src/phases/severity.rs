@@ -215,6 +215,19 @@ pub fn questions() -> Vec<SeverityQuestion> {
 /// The suggested level and the answer keys that produced it: the most severe level any "yes" triggers (Sev 3 when
 /// none does), raised one level if a raiser is "yes" (once, at most to Sev 0). `triggered_by` lists the triggers
 /// at the suggested level, then the raisers that raised it. Unknown keys are ignored here (`assess` refuses them).
+/// The suggestion as the assessment screen shows it while answers change (the rule lives only here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "SeveritySuggestion.ts")]
+pub struct SeveritySuggestion {
+    pub suggested: Severity,
+    pub triggered_by: Vec<String>,
+}
+
+pub fn suggestion(answers: &BTreeMap<String, bool>) -> SeveritySuggestion {
+    let (suggested, triggered_by) = suggest(answers);
+    SeveritySuggestion { suggested, triggered_by }
+}
+
 pub fn suggest(answers: &BTreeMap<String, bool>) -> (Severity, Vec<String>) {
     let yes = |key: &str| answers.get(key).copied().unwrap_or(false);
     let base = RUBRIC

@@ -4,6 +4,7 @@ import { call } from '../api';
 import type { Severity } from '../bindings/Severity';
 import type { SeverityAssessment } from '../bindings/SeverityAssessment';
 import type { SeverityQuestion } from '../bindings/SeverityQuestion';
+import type { SeveritySuggestion } from '../bindings/SeveritySuggestion';
 
 export const severityQuestions = (): Promise<SeverityQuestion[]> => call('severity_questions');
 export const severityHistory = (id: string): Promise<SeverityAssessment[]> => call('severity_history', { id });
@@ -13,3 +14,5 @@ export const assessSeverity = (
   chosen: Severity | null,
   reason: string | null,
 ): Promise<SeverityAssessment> => call('assess_severity', { id, answers, chosen, reason });
+export const suggestSeverity = (answers: Record<string, boolean>): Promise<SeveritySuggestion> =>
+  call('suggest_severity', { answers });

@@ -176,6 +176,8 @@ describe('A whole incident, from detection to a signed re-enable', () => {
   step('drafts, approves and sends the message to customers', async () => {
     await openTab('communication');
     await wd.click('[data-testid="comms-row"][data-audience="customers"] [data-testid="comms-open"]');
+    // Opening a message scrolls it smoothly into view; click once it has arrived.
+    await wd.settled('[data-testid="comms-draft"]');
     await wd.clickTestId('comms-draft');
     await wd.until('a drafted message', async () => /wrong refund|automated/i.test(await wd.script(
       `return document.querySelector('[data-testid="comms-message"]').value`)));

@@ -105,6 +105,18 @@ export class WebDriver {
     );
   }
 
+  /** Waits until `css` stops moving (a smooth scroll has finished), so a click lands where it is aimed. */
+  async settled(css) {
+    let last = null;
+    await this.until(`${css} to stop moving`, async () => {
+      const top = await this.script(`return document.querySelector(arguments[0])?.getBoundingClientRect().top ?? null`, [css]);
+      const still = top !== null && top === last;
+      last = top;
+      if (!still) await sleep(120);
+      return still;
+    });
+  }
+
   /** Puts text into a field the way pasting does: tabs and newlines stay characters, not key presses. */
   async paste(testId, text) {
     await this.byTestId(testId);

@@ -254,3 +254,19 @@ fn an_unassessed_incident_says_to_assess_severity() {
     assert_eq!(progress.missing, vec!["Assess severity"]);
     assert!(progress.next.is_some());
 }
+
+#[test]
+fn the_record_cannot_go_below_the_assessed_level_without_a_new_assessment() {
+    use firebreak_core::incident::FieldChange;
+    let db = db();
+    let inc = open_incident(&db, "Assessed");
+    let answers = BTreeMap::from([("sensitive_data_exposed".to_string(), true)]);
+    severity::assess(&db.store, &dana(), &inc.id, answers, None, None).unwrap();
+    let lower = FieldChange::new("severity", serde_json::json!("sev3"));
+    let err = incident::update(&db.store, &dana(), &inc.id, &[lower], false).unwrap_err();
+    assert_eq!(err.field(), Some("severity"));
+    assert_eq!(incident::get(&db.store, &inc.id).unwrap().fields.severity, Some(Sev1));
+    // Raising it needs no assessment.
+    let higher = FieldChange::new("severity", serde_json::json!("sev0"));
+    incident::update(&db.store, &dana(), &inc.id, &[higher], false).unwrap();
+}

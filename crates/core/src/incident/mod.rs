@@ -221,6 +221,7 @@ pub(crate) fn apply_gated(
     let fields: IncidentFields = serde_json::from_value(Value::Object(map))?;
     let touches_times = changes.iter().any(|c| c.field == "aware_at" || c.field == "detected_at");
     validate(&fields, Some(&before.fields), tx.at(), confirm_early_awareness || !touches_times)?;
+    refuse_severity_below_assessment(tx, &before, &fields)?;
     let status_reason = match gate {
         _ if fields.status == before.fields.status => None,
         StatusGate::Overridden(reason) => Some(format!("gate overridden: {reason}")),
@@ -254,6 +255,23 @@ pub(crate) fn apply_gated(
     }
     add_owners_to_directory(tx, &after.fields, Some(&before.fields))?;
     Ok(after)
+}
+
+/// Once severity has been assessed, the record cannot quietly go below the assessed level: a lower level is a new
+/// assessment (with its written reason, logged as an override). Raising it is always allowed.
+fn refuse_severity_below_assessment(conn: &Connection, before: &Incident, after: &IncidentFields) -> Result<()> {
+    let Some(new) = after.severity.filter(|_| after.severity != before.fields.severity) else { return Ok(()) };
+    let Some(assessed) = crate::phases::severity::latest(conn, before)?.map(|a| a.chosen) else { return Ok(()) };
+    if new > assessed {
+        return Err(Error::invalid(
+            "severity",
+            format!(
+                "The severity assessment chose {assessed}. Choosing a lower level is a new assessment with a written \
+                 reason (logged as an override): use the Severity tab, or `firebreak severity assess`."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// An incident by human ID (any letter case) or UUID.

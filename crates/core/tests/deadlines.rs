@@ -152,7 +152,7 @@ fn rules_say_how_the_time_was_counted() {
     let art34 = get("gdpr-art34", &[("high_risk", "2026-11-20T09:00:00Z")], &[], Tz::UTC);
     assert!(art34[0].rule.starts_with("without undue delay: show time elapsed since high_risk"), "{}", art34[0].rule);
     let nis2 = get("nis2", &[("awareness", "2026-11-20T09:00:00Z")], &[], Tz::UTC);
-    assert!(nis2[2].rule.contains("starts when notification submitted"), "{}", nis2[2].rule);
+    assert!(nis2[2].rule.contains("starts when notification is submitted"), "{}", nis2[2].rule);
     let sec = get("sec-8k-105", &[("materiality", "2026-11-25T15:00:00Z")], &[], Tz::UTC);
     assert!(sec[0].rule.contains("17:30 America/New_York"), "{}", sec[0].rule);
 }

@@ -152,7 +152,9 @@ fn evaluate(
     let Some(start) = start else {
         let rule = match clock {
             Clock::NoFixedClock => format!("without undue delay after {label}; {label} not recorded yet"),
-            _ if anchor.starts_with(SUBMITTED) => format!("{length} after {label}; starts when {label}"),
+            _ if anchor.starts_with(SUBMITTED) => {
+                format!("{length} after {label}; starts when {} is submitted", &anchor[SUBMITTED.len()..])
+            }
             _ => format!("{length} after {label}; {label} not recorded yet"),
         };
         return Ok(Outcome::Waiting { waits_for: label, rule });

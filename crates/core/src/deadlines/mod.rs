@@ -237,7 +237,10 @@ fn toml_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String, String)>> {
 
 fn parse_regime(id: &str, text: &str, file: &str) -> Result<Regime> {
     let regime: Regime = toml::from_str(text).map_err(|e| {
-        Error::invalid("regime", format!("{file} is not a valid regime file: {e} Fix or remove the file."))
+        Error::invalid(
+            "regime",
+            format!("{file} is not a valid regime file: {}. Fix or remove the file.", toml_error(text, &e)),
+        )
     })?;
     if regime.id != id {
         return Err(Error::invalid(
@@ -253,7 +256,10 @@ fn parse_regime(id: &str, text: &str, file: &str) -> Result<Regime> {
 
 fn parse_calendar(id: &str, text: &str, file: &str, base: Option<HolidayCalendar>) -> Result<HolidayCalendar> {
     let parsed: CalendarFile = toml::from_str(text).map_err(|e| {
-        Error::invalid("calendar", format!("{file} is not a valid holiday file: {e} Fix or remove the file."))
+        Error::invalid(
+            "calendar",
+            format!("{file} is not a valid holiday file: {}. Fix or remove the file.", toml_error(text, &e)),
+        )
     })?;
     let mut cal = base.unwrap_or_else(|| HolidayCalendar {
         id: id.to_string(),
@@ -344,6 +350,18 @@ fn validate(regime: &Regime, calendars: &BTreeMap<String, HolidayCalendar>) -> R
         }
     }
     Ok(())
+}
+
+/// A TOML error on one line: "line N: what is wrong".
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text.get(..span.start).map_or(0, |before| before.matches('\n').count()) + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
 }
 
 pub(crate) fn parse_time(text: &str) -> Option<NaiveTime> {

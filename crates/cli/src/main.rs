@@ -2,6 +2,7 @@
 //! The contract (flags, JSON shapes, exit codes) is relied on by scripts: extend it, do not change it.
 
 mod affected;
+mod clock;
 mod communication;
 mod containment;
 mod evidence;
@@ -90,6 +91,8 @@ enum Command {
     /// The side-effect audit questions checklist.
     #[command(subcommand, name = "audit-questions")]
     AuditQuestions(affected::AuditQuestionsCommand),
+    /// A regime's notification clocks from trigger instants (no database needed).
+    Clock(clock::ClockArgs),
 }
 
 #[derive(Subcommand)]
@@ -204,8 +207,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let path = cli.db.clone().unwrap_or_else(firebreak_core::store::default_db_path);
-    let store = Store::open(&path)?;
     let out = output::Output { json: cli.json };
+    // Only commands that work on incidents open (and create or migrate) the database.
+    let store = match &cli.command {
+        Command::Clock(args) => return clock::run(args, path.parent(), &out).map(|()| ExitCode::SUCCESS),
+        _ => Store::open(&path)?,
+    };
     match &cli.command {
         Command::Init => out.path(store.path()),
         Command::Incident(cmd) => incident_command(cli, &store, &out, cmd)?,
@@ -234,6 +241,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
         Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,
         Command::AuditQuestions(cmd) => affected::run_questions(cmd, &store, &out, || actor(cli, &store))?,
+        Command::Clock(_) => {} // answered above, without the database
     }
     Ok(ExitCode::SUCCESS)
 }

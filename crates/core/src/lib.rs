@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod vocabulary;
 pub mod audit;
+pub mod deadlines;
 pub mod error;
 pub mod incident;
 pub mod people;

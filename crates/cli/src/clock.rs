@@ -67,6 +67,9 @@ pub fn run(args: &ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<()
         out.print_json(&ClockReport { regime: &regime.id, stages: &stages });
         return Ok(());
     }
+    // The facts behind some regimes were seen only in secondary sources; say so wherever their clocks are shown.
+    let mark = if regime.verified { "" } else { " [UNVERIFIED: check the legal source before relying on it]" };
+    println!("{} — {}{mark}", regime.id, regime.name);
     let width = stages.iter().map(|s| s.stage.len()).max().unwrap_or(0);
     for s in &stages {
         let when = match (s.due, &s.waits_for) {

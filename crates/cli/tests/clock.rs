@@ -84,9 +84,11 @@ fn variants_sec_and_text_output() {
         ],
     );
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("initial") && lines[0].contains("2026-06-01 16:00:00 UTC"), "{text}");
-    assert!(lines[1].contains("waits for initial submitted"), "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
+    // DORA's facts were seen only in secondary sources: the heading says so.
+    assert!(lines[0].starts_with("dora") && lines[0].contains("UNVERIFIED"), "{text}");
+    assert!(lines[1].starts_with("initial") && lines[1].contains("2026-06-01 16:00:00 UTC"), "{text}");
+    assert!(lines[2].contains("waits for initial submitted"), "{text}");
     let text = CLI.ok(&db, &["clock", "gdpr-art34", "--trigger", "2026-06-01T08:00:00Z", "--tz", "UTC"]);
     assert!(text.contains("no fixed deadline") && text.contains("elapsed"), "{text}");
 }

@@ -89,6 +89,11 @@ crate::choices!(
         RemediationItem => ("remediation_item", "remediation item"),
         ReenableAnswer => ("reenable_answer", "re-enable answer"),
         ReenableSignoff => ("reenable_signoff", "re-enable sign-off"),
+        ApplicabilityAnswers => ("applicability_answers", "applicability answers"),
+        RegimeDecision => ("regime_decision", "regime decision"),
+        RegimeTrigger => ("regime_trigger", "regime trigger"),
+        DueOverride => ("due_override", "due-time override"),
+        Notification => ("notification", "regulatory notification"),
     }
 );
 

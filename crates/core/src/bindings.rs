@@ -67,6 +67,22 @@ fn export_phases(dir: &Path) -> Result<(), ExportError> {
     reenable::ReenableView::export_all_to(dir)?;
     PhaseProgress::export_all_to(dir)?;
     guidance::Guidance::export_all_to(dir)?;
+    export_notification(dir)
+}
+
+fn export_notification(dir: &Path) -> Result<(), ExportError> {
+    use crate::phases::notification::*;
+    IncidentClocks::export_all_to(dir)?;
+    OpenClock::export_all_to(dir)?;
+    NotificationChoices::export_all_to(dir)?;
+    DecisionInput::export_all_to(dir)?;
+    NotificationChanges::export_all_to(dir)?;
+    NotificationEdit::export_all_to(dir)?;
+    SubmitInput::export_all_to(dir)?;
+    AlertLevel::export_all_to(dir)?;
+    Region::export_all_to(dir)?;
+    Answer::export_all_to(dir)?;
+    crate::deadlines::StageClock::export_all_to(dir)?;
     Ok(())
 }
 

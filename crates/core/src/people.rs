@@ -173,6 +173,11 @@ fn refuse_duplicate(conn: &Connection, name: &str, except: Option<&str>) -> Resu
     Ok(())
 }
 
+/// The directory entry of that name (names are unique regardless of case).
+pub(crate) fn by_name(conn: &Connection, name: &str) -> Result<Option<Person>> {
+    Ok(conn.query_row("SELECT * FROM people WHERE name = ?1 COLLATE NOCASE", [name.trim()], from_row).optional()?)
+}
+
 fn find(conn: &Connection, id: &str) -> Result<Option<Person>> {
     Ok(conn.query_row("SELECT * FROM people WHERE uuid = ?1", [id], from_row).optional()?)
 }

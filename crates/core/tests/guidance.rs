@@ -13,6 +13,7 @@ use firebreak_core::phases::affected::{
 use firebreak_core::phases::containment::{self, ContainmentArea, ContainmentStatus};
 use firebreak_core::phases::evidence::{self, EvidenceKind, EvidenceStatus};
 use firebreak_core::phases::guidance;
+use firebreak_core::phases::notification;
 use firebreak_core::phases::overrides;
 use firebreak_core::phases::pause::{self, PauseScope};
 use firebreak_core::phases::postmortem::{self, ControlType, Postmortem, RootCauseLayer};
@@ -174,6 +175,10 @@ fn walking_every_phase_opens_every_gate_up_to_closing() {
 
     let closing = missing_for(&db, &inc.id, Status::Closed);
     assert!(closing.iter().any(|m| m.starts_with("Postmortem:")) && closing.iter().any(|m| m.starts_with("Re-enable")));
+    assert!(closing.iter().any(|m| m.starts_with("Regulatory notification: Answer")), "{closing:?}");
+    for q in ["personal_data", "nis2", "dora", "ai_act", "sec", "hipaa", "nydfs", "certin"] {
+        notification::answer(&db.store, &dana(), &inc.id, q, "no").unwrap();
+    }
     postmortem::add_remediation(
         &db.store,
         &dana(),

@@ -19,12 +19,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One stage's clock. `due` is null while the clock has not started (see `waits_for`) or has no fixed length.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export_to = "StageClock.ts")]
 pub struct StageClock {
     pub stage: String,
     /// The due instant, UTC.
     pub due: Option<DateTime<Utc>>,
     /// The due day in the authority's zone.
+    #[ts(type = "string | null")]
     pub due_date: Option<NaiveDate>,
     /// What must be recorded before the clock starts: a trigger kind, or "<stage> submitted".
     pub waits_for: Option<String>,

@@ -77,8 +77,30 @@ pub struct Stage {
     /// Further clocks; the stage is due at the earliest of them all (DORA initial).
     #[serde(default)]
     pub earliest_of: Vec<Alternative>,
+    /// Chained on the latest submission of the anchor stage rather than its first (DORA final: after the latest
+    /// intermediate report).
     #[serde(default)]
-    pub required_content: Vec<String>,
+    pub anchor_latest: bool,
+    /// What a notification for this stage contains, in order; the draft form asks for each item.
+    #[serde(default)]
+    pub content: Vec<ContentItem>,
+}
+
+/// One item of a notification's content. `key` names the value in drafts and templates (the same key means the same
+/// thing in every regime, so the record can prefill it); `label` is the regime's own wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export_to = "ContentItem.ts")]
+pub struct ContentItem {
+    pub key: String,
+    pub label: String,
+    /// Required items block approval while empty; the others are asked for but optional.
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,8 @@
 
 use super::PhaseProgress;
 use super::{
-    affected, communication, containment, evidence, overrides, pause, playbook, postmortem, reenable, severity,
+    affected, communication, containment, evidence, notification, overrides, pause, playbook, postmortem, reenable,
+    severity,
 };
 use crate::audit::Actor;
 use crate::error::{Error, Result};
@@ -52,6 +53,7 @@ fn phases(conn: &Connection, incident: &Incident) -> Result<Vec<PhaseProgress>> 
         affected::progress(conn, incident)?,
         affected::recovery::progress(conn, incident)?,
         communication::progress(conn, incident)?,
+        notification::progress(conn, incident)?,
         postmortem::progress(conn, incident)?,
         reenable::progress(conn, incident)?,
     ])
@@ -64,7 +66,7 @@ fn required_phases(to: Status) -> &'static [&'static str] {
         Status::Contained => &["severity", "pause"],
         Status::Recovering => &["severity", "pause", "evidence", "containment"],
         Status::Monitoring => &["severity", "pause", "evidence", "containment", "side_effect_audit", "recovery"],
-        Status::Closed => &["postmortem", "reenable"],
+        Status::Closed => &["notification", "postmortem", "reenable"],
     }
 }
 

@@ -8,6 +8,7 @@ pub mod communication;
 pub mod containment;
 pub mod evidence;
 pub mod guidance;
+pub mod notification;
 pub mod overrides;
 pub mod pause;
 pub mod playbook;
@@ -36,6 +37,11 @@ pub(crate) const TABLES: &[&Table] = &[
     &postmortem::REMEDIATION,
     &reenable::ANSWERS,
     &reenable::SIGNOFFS,
+    &notification::ANSWERS,
+    &notification::DECISIONS,
+    &notification::TRIGGERS,
+    &notification::OVERRIDES,
+    &notification::NOTIFICATIONS,
 ];
 
 /// Schema version 2: each phase module's literal table SQL (append-only, like every migration step).
@@ -51,6 +57,9 @@ pub(crate) const SCHEMA_V2: &[&str] = &[
     postmortem::SCHEMA_V2,
     reenable::SCHEMA_V2,
 ];
+
+/// Schema version 3: regulatory notification.
+pub(crate) const SCHEMA_V3: &[&str] = &[notification::SCHEMA_V3];
 
 /// How complete a phase is, for the incident page and the status gates.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]

@@ -8,8 +8,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
 /// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes.
-const MIGRATIONS: &[&[&str]] =
-    &[&[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1], crate::phases::SCHEMA_V2];
+const MIGRATIONS: &[&[&str]] = &[
+    &[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
+    crate::phases::SCHEMA_V2,
+    crate::phases::SCHEMA_V3,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

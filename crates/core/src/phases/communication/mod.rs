@@ -8,6 +8,7 @@ mod templates;
 pub use audiences::{derive, Derived};
 pub use messages::{approve, draft, edit, mark_sent};
 pub use templates::override_path;
+pub(crate) use templates::{actions_taken, shown};
 
 use super::severity::{self, SeverityAssessment};
 use super::PhaseProgress;

@@ -47,22 +47,7 @@ pub(crate) struct MessageContext {
 pub(crate) fn context(conn: &Connection, incident: &Incident, audience: Audience) -> Result<MessageContext> {
     let f = &incident.fields;
     let zone = profile::zone(conn)?;
-    let key = serde_json::to_string(&incident.uuid)?;
-    let mut actions_taken = Vec::new();
-    for p in pause::TABLE.select::<PauseAction>(conn, "incident = ?1", &[&key])? {
-        let mut line =
-            format!("Paused {} ({}) on {}", p.target, p.scope.label().to_lowercase(), shown(p.paused_at, zone));
-        if let Some(lifted) = p.lifted_at {
-            line.push_str(&format!("; lifted on {}", shown(lifted, zone)));
-        }
-        actions_taken.push(line);
-    }
-    for c in containment::TABLE.select::<ContainmentItem>(conn, "incident = ?1", &[&key])? {
-        if c.status == ContainmentStatus::Done {
-            let when = c.done_at.map(|t| format!(" on {}", shown(t, zone))).unwrap_or_default();
-            actions_taken.push(format!("Contained: {}{when}", c.area.label().to_lowercase()));
-        }
-    }
+    let actions_taken = actions_taken(conn, incident, zone)?;
     let contact = [&f.commander, &f.business_owner].into_iter().find(|n| !n.trim().is_empty()).cloned();
     Ok(MessageContext {
         audience: audience.label().to_string(),
@@ -88,7 +73,28 @@ pub(crate) fn context(conn: &Connection, incident: &Incident, audience: Audience
     })
 }
 
-fn shown(t: DateTime<Utc>, zone: Tz) -> String {
+/// What has been done so far (pauses, completed containment), one line each, for messages and notifications.
+pub(crate) fn actions_taken(conn: &Connection, incident: &Incident, zone: Tz) -> Result<Vec<String>> {
+    let key = serde_json::to_string(&incident.uuid)?;
+    let mut lines = Vec::new();
+    for p in pause::TABLE.select::<PauseAction>(conn, "incident = ?1", &[&key])? {
+        let mut line =
+            format!("Paused {} ({}) on {}", p.target, p.scope.label().to_lowercase(), shown(p.paused_at, zone));
+        if let Some(lifted) = p.lifted_at {
+            line.push_str(&format!("; lifted on {}", shown(lifted, zone)));
+        }
+        lines.push(line);
+    }
+    for c in containment::TABLE.select::<ContainmentItem>(conn, "incident = ?1", &[&key])? {
+        if c.status == ContainmentStatus::Done {
+            let when = c.done_at.map(|t| format!(" on {}", shown(t, zone))).unwrap_or_default();
+            lines.push(format!("Contained: {}{when}", c.area.label().to_lowercase()));
+        }
+    }
+    Ok(lines)
+}
+
+pub(crate) fn shown(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string()
 }
 

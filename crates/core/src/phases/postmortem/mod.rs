@@ -371,7 +371,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
     })
 }
 
-fn stored(conn: &Connection, incident: &Incident) -> Result<Option<Postmortem>> {
+pub(crate) fn stored(conn: &Connection, incident: &Incident) -> Result<Option<Postmortem>> {
     let key = serde_json::to_string(&incident.uuid)?;
     Ok(TABLE.select(conn, "incident = ?1", &[&key])?.pop())
 }

@@ -13,7 +13,7 @@
 
 use super::{parse_time, Catalog, Clock, Regime, Stage, SUBMITTED};
 use crate::error::{Error, Result};
-use chrono::{DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Days, Duration, LocalResult, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -206,7 +206,7 @@ fn describe(catalog: &Catalog, clock: &Clock) -> String {
     }
 }
 
-fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
+pub(crate) fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
     t.with_timezone(&zone).date_naive()
 }
 
@@ -219,7 +219,7 @@ fn end_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
 }
 
 /// A wall-clock time in `zone`: the later instant when the clock is set back, an hour on when it falls in a gap.
-fn at_local(day: NaiveDate, time: NaiveTime, zone: Tz) -> DateTime<Utc> {
+pub(crate) fn at_local(day: NaiveDate, time: NaiveTime, zone: Tz) -> DateTime<Utc> {
     let local = day.and_time(time);
     match zone.from_local_datetime(&local) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
@@ -238,29 +238,13 @@ pub(crate) fn add_months(day: NaiveDate, n: u32) -> NaiveDate {
 }
 
 fn business_day(catalog: &Catalog, calendar: &str, trigger_day: NaiveDate, n: u32) -> Result<NaiveDate> {
-    let cal = catalog.calendars.get(calendar).ok_or_else(|| {
-        Error::invalid(
-            "calendar",
-            format!("There is no holiday calendar \"{calendar}\"; add holidays/{calendar}.toml."),
-        )
-    })?;
+    let cal = catalog.calendar(calendar)?;
     let mut day = trigger_day;
     let mut counted = 0;
     while counted < n {
         day = day.succ_opt().ok_or_else(|| Error::invalid_input("The date is out of range."))?;
-        if !cal.covers(day) {
-            return Err(Error::invalid(
-                "calendar",
-                format!(
-                    "The {} list covers {}–{}, not {}: add that year's dates in holidays/{calendar}.toml.",
-                    cal.name,
-                    cal.first_year,
-                    cal.last_year,
-                    day.year()
-                ),
-            ));
-        }
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !cal.is_holiday(day) {
+        cal.check_covers(day)?;
+        if cal.is_business_day(day) {
             counted += 1;
         }
     }

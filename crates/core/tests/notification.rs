@@ -518,3 +518,25 @@ fn a_users_template_with_a_misspelt_name_is_refused_with_the_file_named() {
     let draft = notification::start(&db.store, &dana(), &id, "gdpr-art33", "notification").unwrap();
     assert!(draft.text.starts_with("Our own wording for AI-INC-"), "{}", draft.text);
 }
+
+#[test]
+fn dora_shows_the_next_working_day_note_beside_the_strict_due_time() {
+    let (db, id) = setup();
+    applies(&db, &id, "dora", None);
+    // Classified as major on Saturday 21 November 2026, 09:00 in Frankfurt: the initial report is due 13:00 the same
+    // Saturday (4 hours; awareness + 24 h is later).
+    let classified = at("2026-11-21T08:00:00Z");
+    notification::set_trigger(&db.store, &dana(), &id, "dora", "classification", classified, LEGAL, "").unwrap();
+    notification::set_trigger(&db.store, &dana(), &id, "dora", "awareness", classified, LEGAL, "").unwrap();
+    notification::set_zone(&db.store, &dana(), &id, "dora", "Europe/Berlin", "").unwrap();
+    let initial = regime(&db, &id, "dora", classified).stages.remove(0);
+    assert_eq!(initial.due, Some(at("2026-11-21T12:00:00Z")));
+    assert!(initial.working_day_note.as_deref().unwrap().starts_with("Pick the Member State's holiday calendar"));
+
+    notification::set_zone(&db.store, &dana(), &id, "dora", "Europe/Berlin", "eu_de").unwrap();
+    let initial = regime(&db, &id, "dora", classified).stages.remove(0);
+    assert_eq!(initial.due, Some(at("2026-11-21T12:00:00Z")), "the strict time stays the due time");
+    let note = initial.working_day_note.unwrap();
+    assert!(note.contains("2026-11-23 12:00 CET"), "{note}");
+    assert!(note.contains("Unverified"), "{note}");
+}

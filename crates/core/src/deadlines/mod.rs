@@ -89,6 +89,10 @@ pub struct Regime {
     /// Variants that select stages (eu-ai-act-art73: general, widespread, death); empty when none.
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Whether a due time on a weekend or holiday may move to 12:00 of the next working day (DORA, unverified):
+    /// shown as a note beside the strict due time, with the holiday calendar the user picks.
+    #[serde(default)]
+    pub working_day_note: bool,
     #[serde(default)]
     pub notes: Vec<String>,
     pub stages: Vec<Stage>,

@@ -4,7 +4,7 @@
 
 use super::{incident_key, ANSWERS};
 use crate::audit::Actor;
-use crate::deadlines::Catalog;
+use crate::deadlines::{self, CalendarChoice, Catalog};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record;
@@ -157,14 +157,16 @@ pub struct NotificationChoices {
     pub answers: Vec<Choice>,
     pub regions: Vec<Choice>,
     /// Holiday calendars for working-day notes (DORA: the Member State's).
-    pub calendars: Vec<Choice>,
+    pub calendars: Vec<CalendarChoice>,
 }
 
 pub fn choices(catalog: &Catalog) -> NotificationChoices {
-    let mut calendars: Vec<Choice> =
-        catalog.calendars.values().map(|c| Choice { key: c.id.clone(), label: c.name.clone() }).collect();
-    calendars.sort_by(|a, b| a.label.cmp(&b.label));
-    NotificationChoices { questions: questions(), answers: Answer::options(), regions: Region::options(), calendars }
+    NotificationChoices {
+        questions: questions(),
+        answers: Answer::options(),
+        regions: Region::options(),
+        calendars: deadlines::calendars(catalog),
+    }
 }
 
 /// A regime suggested (or not) by the answers, with the reasoning in plain words.

@@ -331,10 +331,41 @@ fn regime_clocks(
             submitted_at,
             content: stage.content.clone(),
             notifications: stage_notes,
-            working_day_note: None,
+            working_day_note: working_day_note(catalog, regime, out.decision.as_ref(), due, submitted_at, zone),
         });
     }
     out
+}
+
+/// DORA's unverified rule: a report due on a weekend or holiday may go in by 12:00 of the next working day. The
+/// strict time stays the due time; this only says what the later one would be.
+fn working_day_note(
+    catalog: &Catalog,
+    regime: &Regime,
+    decision: Option<&RegimeDecision>,
+    due: Option<DateTime<Utc>>,
+    submitted: Option<DateTime<Utc>>,
+    zone: Tz,
+) -> Option<String> {
+    if !regime.working_day_note || submitted.is_some() {
+        return None;
+    }
+    let due = due?;
+    let Some(calendar) = decision.and_then(|d| d.calendar.as_deref()) else {
+        return Some(
+            "Pick the Member State's holiday calendar to see whether the next-working-day rule (unverified) could              apply."
+                .into(),
+        );
+    };
+    let name = catalog.calendars.get(calendar).map_or(calendar, |c| c.name.as_str());
+    match deadlines::next_working_noon(catalog, calendar, due, zone) {
+        Ok(Some(noon)) => Some(format!(
+            "Due on a weekend or holiday ({name}). Unverified: some financial entities may submit by {}, the next              working day at 12:00. Firebreak keeps the strict due time.",
+            shown(noon, zone)
+        )),
+        Ok(None) => None,
+        Err(e) => Some(e.to_string()),
+    }
 }
 
 /// A stage's state at `now`.

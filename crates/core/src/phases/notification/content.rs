@@ -20,7 +20,34 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The built-in templates by `<regime>/<stage>` (and `default`).
-const BUILTIN: &[(&str, &str)] = &[("default", include_str!("../../../../../templates/notifications/default.md.j2"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("default", include_str!("../../../../../templates/notifications/default.md.j2")),
+    ("gdpr-art33/notification", include_str!("../../../../../templates/notifications/gdpr-art33/notification.md.j2")),
+    ("gdpr-art34/communication", include_str!("../../../../../templates/notifications/gdpr-art34/communication.md.j2")),
+    ("uk-gdpr/notification", include_str!("../../../../../templates/notifications/uk-gdpr/notification.md.j2")),
+    ("nis2/early-warning", include_str!("../../../../../templates/notifications/nis2/early-warning.md.j2")),
+    ("nis2/notification", include_str!("../../../../../templates/notifications/nis2/notification.md.j2")),
+    ("nis2/final-report", include_str!("../../../../../templates/notifications/nis2/final-report.md.j2")),
+    ("dora/initial", include_str!("../../../../../templates/notifications/dora/initial.md.j2")),
+    ("dora/intermediate", include_str!("../../../../../templates/notifications/dora/intermediate.md.j2")),
+    ("dora/final", include_str!("../../../../../templates/notifications/dora/final.md.j2")),
+    ("eu-ai-act-art73/report", include_str!("../../../../../templates/notifications/eu-ai-act-art73/report.md.j2")),
+    ("sec-8k-105/filing", include_str!("../../../../../templates/notifications/sec-8k-105/filing.md.j2")),
+    ("hipaa/individuals", include_str!("../../../../../templates/notifications/hipaa/individuals.md.j2")),
+    ("hipaa/hhs", include_str!("../../../../../templates/notifications/hipaa/hhs.md.j2")),
+    ("hipaa/media", include_str!("../../../../../templates/notifications/hipaa/media.md.j2")),
+    ("us-ny/notification", include_str!("../../../../../templates/notifications/us-ny/notification.md.j2")),
+    ("us-ca/residents", include_str!("../../../../../templates/notifications/us-ca/residents.md.j2")),
+    ("us-ca/attorney-general", include_str!("../../../../../templates/notifications/us-ca/attorney-general.md.j2")),
+    ("nydfs-50017/notification", include_str!("../../../../../templates/notifications/nydfs-50017/notification.md.j2")),
+    ("sg-pdpa/notification", include_str!("../../../../../templates/notifications/sg-pdpa/notification.md.j2")),
+    ("au-ndb/assessment", include_str!("../../../../../templates/notifications/au-ndb/assessment.md.j2")),
+    ("au-ndb/statement", include_str!("../../../../../templates/notifications/au-ndb/statement.md.j2")),
+    ("br-lgpd/notification", include_str!("../../../../../templates/notifications/br-lgpd/notification.md.j2")),
+    ("br-lgpd/supplementary", include_str!("../../../../../templates/notifications/br-lgpd/supplementary.md.j2")),
+    ("in-dpdp/report", include_str!("../../../../../templates/notifications/in-dpdp/report.md.j2")),
+    ("in-certin/report", include_str!("../../../../../templates/notifications/in-certin/report.md.j2")),
+];
 
 /// Values the record offers for content keys. Items the record cannot answer start empty.
 pub(crate) fn prefill(conn: &Connection, incident: &Incident, zone: Tz) -> Result<BTreeMap<String, String>> {

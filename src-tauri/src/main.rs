@@ -4,12 +4,18 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod reminders;
 mod state;
 
 fn main() {
     let state = state::AppState::open();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            reminders::start(app.handle().clone());
+            Ok(())
+        })
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::startup,
@@ -75,6 +81,18 @@ fn main() {
             commands::affected::recovery_log_add,
             commands::affected::audit_answers,
             commands::affected::audit_answer,
+            commands::notification::notify_choices,
+            commands::notification::notify_clocks,
+            commands::notification::open_clocks,
+            commands::notification::notify_answer,
+            commands::notification::notify_decide,
+            commands::notification::notify_zone,
+            commands::notification::notify_trigger,
+            commands::notification::notify_override,
+            commands::notification::notify_start,
+            commands::notification::notify_edit,
+            commands::notification::notify_approve,
+            commands::notification::notify_submit,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

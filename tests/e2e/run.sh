@@ -5,4 +5,4 @@ cd "$(dirname "$0")"
 rm -rf artifacts
 mkdir -p artifacts
 # A fixed screen size so screenshots are comparable run to run.
-exec xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 app.test.mjs walk.test.mjs
+exec xvfb-run -a -s "-screen 0 1400x900x24" node --test --test-concurrency=1 app.test.mjs walk.test.mjs notify.test.mjs

@@ -225,6 +225,20 @@ describe('A whole incident, from detection to a signed re-enable', () => {
     await shot('reenable');
   });
 
+  step('answers the regulatory questions: no regime applies to people outside the regimes covered', async () => {
+    await openTab('notification');
+    await wd.clickTestId('answer-personal_data-yes');
+    await wd.clickTestId('region-other');
+    for (const q of ['risk', 'high_risk', 'nis2', 'dora', 'ai_act', 'sec', 'hipaa', 'nydfs', 'certin']) {
+      await wd.clickTestId(`answer-${q}-no`);
+      await wd.until(`${q} saved`, async () =>
+        wd.script(`return document.querySelector('[data-testid="answer-${q}-no"]')?.checked === true`),
+      );
+    }
+    await wd.until('notification complete', () => phaseComplete('notification'));
+    await shot('regulators');
+  });
+
   step('closes the incident, and the record verifies intact', async () => {
     await wd.select('status-target', 'closed');
     await wd.clickTestId('status-move');

@@ -105,6 +105,23 @@ export class WebDriver {
     );
   }
 
+  /** Chooses an option of the first <select> matching a CSS selector (for controls repeated in several cards). */
+  async selectIn(css, value) {
+    await this.until(`${css} offering ${value}`, async () => (await this.findAll(`${css} option[value="${value}"]`)).length > 0);
+    await this.script(
+      `const s = document.querySelector(arguments[1]); s.value = arguments[0];
+       s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true }));`,
+      [value, css],
+    );
+  }
+
+  /** Types into the first element matching a CSS selector. */
+  async typeIn(css, text, { clear = true } = {}) {
+    const id = await this.find(css);
+    if (clear) await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text });
+  }
+
   /** Waits until `css` stops moving (a smooth scroll has finished), so a click lands where it is aimed. */
   async settled(css) {
     let last = null;

@@ -6,6 +6,7 @@ pub mod communication;
 pub mod containment;
 pub mod evidence;
 pub mod guidance;
+pub mod notification;
 pub mod pause;
 pub mod playbook;
 pub mod postmortem;

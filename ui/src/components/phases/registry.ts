@@ -5,6 +5,7 @@ import AuditPhase from './AuditPhase.svelte';
 import CommunicationPhase from './CommunicationPhase.svelte';
 import ContainmentPhase from './ContainmentPhase.svelte';
 import EvidencePhase from './EvidencePhase.svelte';
+import NotificationPhase from './NotificationPhase.svelte';
 import PausePhase from './PausePhase.svelte';
 import PlaybooksPhase from './PlaybooksPhase.svelte';
 import PostmortemPhase from './PostmortemPhase.svelte';
@@ -22,6 +23,7 @@ export const PHASE_TABS: PhaseTab[] = [
   { key: 'side_effect_audit', label: 'Side effects', component: AuditPhase },
   { key: 'recovery', label: 'Recovery', component: RecoveryPhase },
   { key: 'communication', label: 'Communication', component: CommunicationPhase },
+  { key: 'notification', label: 'Regulators', component: NotificationPhase },
   { key: 'postmortem', label: 'Postmortem', component: PostmortemPhase },
   { key: 'reenable', label: 'Re-enable', component: ReenablePhase },
 ];

@@ -14,6 +14,8 @@ export interface PhaseProps {
   zone: string;
   /** The people directory, for approvers and owners. */
   people: Person[];
+  /** The desktop user's name: the default "decided by". */
+  me: string;
   onchanged: () => void;
 }
 

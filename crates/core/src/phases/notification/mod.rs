@@ -5,12 +5,14 @@
 //!
 //! The counting itself is [`crate::deadlines`]; this module supplies it with what was recorded for one incident.
 
+mod alerts;
 mod applicability;
 mod clocks;
 mod content;
 mod decisions;
 mod drafts;
 
+pub use alerts::{Alert, Reminders};
 pub use applicability::{
     answer, choices, questions, record_mentions_personal_data, suggest, Answer, ApplicabilityAnswers,
     NotificationChoices, Question, Region, Suggestion,

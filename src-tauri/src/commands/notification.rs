@@ -1,0 +1,118 @@
+//! Regulatory notification: applicability, decisions, triggers, clocks, and notifications to authorities.
+
+use super::{actor, Reply};
+use crate::state::{blocking, AppState};
+use chrono::{DateTime, Utc};
+use firebreak_core::phases::notification::{
+    self, ApplicabilityAnswers, DecisionInput, DueOverride, IncidentClocks, Notification, NotificationChanges,
+    NotificationChoices, NotificationEdit, OpenClock, RegimeDecision, RegimeTrigger, SubmitInput,
+};
+use tauri::State;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_choices(state: State<'_, AppState>) -> Reply<NotificationChoices> {
+    blocking(state.store(), |s| Ok(notification::choices(&notification::catalog(s)?))).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_clocks(state: State<'_, AppState>, id: String) -> Reply<IncidentClocks> {
+    blocking(state.store(), move |s| notification::clocks(s, &id, Utc::now())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_clocks(state: State<'_, AppState>) -> Reply<Vec<OpenClock>> {
+    blocking(state.store(), |s| notification::open_clocks(s, Utc::now())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_answer(
+    state: State<'_, AppState>,
+    id: String,
+    question: String,
+    value: String,
+) -> Reply<ApplicabilityAnswers> {
+    blocking(state.store(), move |s| notification::answer(s, &actor(s)?, &id, &question, &value)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_decide(
+    state: State<'_, AppState>,
+    id: String,
+    regime: String,
+    input: DecisionInput,
+) -> Reply<RegimeDecision> {
+    blocking(state.store(), move |s| notification::decide(s, &actor(s)?, &id, &regime, input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_zone(
+    state: State<'_, AppState>,
+    id: String,
+    regime: String,
+    zone: String,
+    calendar: String,
+) -> Reply<RegimeDecision> {
+    blocking(state.store(), move |s| notification::set_zone(s, &actor(s)?, &id, &regime, &zone, &calendar)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_trigger(
+    state: State<'_, AppState>,
+    id: String,
+    regime: String,
+    kind: String,
+    at: DateTime<Utc>,
+    decided_by: String,
+    note: String,
+) -> Reply<RegimeTrigger> {
+    blocking(state.store(), move |s| {
+        notification::set_trigger(s, &actor(s)?, &id, &regime, &kind, at, &decided_by, &note)
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn notify_override(
+    state: State<'_, AppState>,
+    id: String,
+    regime: String,
+    stage: String,
+    due: Option<DateTime<Utc>>,
+    reason: String,
+    decided_by: String,
+) -> Reply<DueOverride> {
+    blocking(state.store(), move |s| {
+        notification::override_due(s, &actor(s)?, &id, &regime, &stage, due, &reason, &decided_by)
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_start(state: State<'_, AppState>, id: String, regime: String, stage: String) -> Reply<Notification> {
+    blocking(state.store(), move |s| notification::start(s, &actor(s)?, &id, &regime, &stage)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_edit(
+    state: State<'_, AppState>,
+    notification: String,
+    changes: NotificationChanges,
+) -> Reply<NotificationEdit> {
+    blocking(state.store(), move |s| notification::edit(s, &actor(s)?, &notification, changes)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_approve(state: State<'_, AppState>, notification: String, approver: String) -> Reply<Notification> {
+    blocking(state.store(), move |s| notification::approve(s, &actor(s)?, &notification, &approver)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notify_submit(
+    state: State<'_, AppState>,
+    notification: String,
+    input: SubmitInput,
+) -> Reply<Notification> {
+    blocking(state.store(), move |s| notification::submit(s, &actor(s)?, &notification, input)).await
+}

@@ -10,6 +10,8 @@ mod clocks;
 mod content;
 mod decisions;
 mod drafts;
+mod ics;
+mod register;
 
 pub use applicability::{
     answer, choices, questions, record_mentions_personal_data, suggest, Answer, ApplicabilityAnswers,
@@ -22,6 +24,8 @@ pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, 
 pub use drafts::{
     approve, edit, open_draft, start, submit, text_hash, NotificationChanges, NotificationEdit, SubmitInput,
 };
+pub use ics::{all_deadlines_ics, deadlines_ics, incident_deadlines_ics};
+pub use register::{breach_register, breach_register_csv, BreachEffects, BreachEntry, BreachRegime, BreachSubmission};
 
 use super::PhaseProgress;
 use crate::audit::Entity;

@@ -5,12 +5,15 @@ mod affected;
 mod clock;
 mod communication;
 mod containment;
+mod deadlines;
 mod evidence;
+mod notify;
 mod output;
 mod pause;
 mod playbook;
 mod postmortem;
 mod reenable;
+mod register;
 mod severity;
 
 use clap::{Args, Parser, Subcommand};
@@ -93,6 +96,16 @@ enum Command {
     AuditQuestions(affected::AuditQuestionsCommand),
     /// A regime's notification clocks from trigger instants (no database needed).
     Clock(clock::ClockArgs),
+    /// Regulatory notification: applicability questions, a decision per regime, triggers, due-time overrides, and
+    /// each notification from draft to approval to submission.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
+    /// An incident's regulatory deadlines: every applicable regime's stages, due times, states and overrides; or
+    /// all open deadlines (--all), or an iCalendar file of them (--ics FILE).
+    Deadlines(deadlines::DeadlinesArgs),
+    /// The breach register of every incident involving personal data.
+    #[command(subcommand)]
+    Register(register::RegisterCommand),
 }
 
 #[derive(Subcommand)]
@@ -241,6 +254,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
         Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,
         Command::AuditQuestions(cmd) => affected::run_questions(cmd, &store, &out, || actor(cli, &store))?,
+        Command::Notify(cmd) => notify::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Deadlines(args) => deadlines::run(&store, &out, args)?,
+        Command::Register(cmd) => register::run(&store, &out, cmd)?,
         Command::Clock(_) => {} // answered above, without the database
     }
     Ok(ExitCode::SUCCESS)

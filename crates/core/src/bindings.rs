@@ -81,6 +81,7 @@ fn export_notification(dir: &Path) -> Result<(), ExportError> {
     NotificationEdit::export_all_to(dir)?;
     SubmitInput::export_all_to(dir)?;
     AlertLevel::export_all_to(dir)?;
+    BreachEntry::export_all_to(dir)?;
     Region::export_all_to(dir)?;
     Answer::export_all_to(dir)?;
     crate::deadlines::StageClock::export_all_to(dir)?;

@@ -11,6 +11,8 @@ mod clocks;
 mod content;
 mod decisions;
 mod drafts;
+mod ics;
+mod register;
 
 pub use alerts::{Alert, Reminders};
 pub use applicability::{
@@ -24,6 +26,8 @@ pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, 
 pub use drafts::{
     approve, edit, open_draft, start, submit, text_hash, NotificationChanges, NotificationEdit, SubmitInput,
 };
+pub use ics::{all_deadlines_ics, deadlines_ics, incident_deadlines_ics};
+pub use register::{breach_register, breach_register_csv, BreachEffects, BreachEntry, BreachRegime, BreachSubmission};
 
 use super::PhaseProgress;
 use crate::audit::Entity;

@@ -93,6 +93,9 @@ fn main() {
             commands::notification::notify_edit,
             commands::notification::notify_approve,
             commands::notification::notify_submit,
+            commands::notification::breach_register,
+            commands::notification::export_breach_register,
+            commands::notification::export_calendar,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -40,11 +40,7 @@ pub fn start(app: AppHandle) {
 }
 
 fn due_alerts(store: &Store, mut reminders: Reminders) -> (Vec<Alert>, Reminders) {
-    let zone: Tz = profile::get(store)
-        .ok()
-        .flatten()
-        .and_then(|p| p.timezone.parse().ok())
-        .unwrap_or(chrono_tz::UTC);
+    let zone: Tz = profile::get(store).ok().flatten().and_then(|p| p.timezone.parse().ok()).unwrap_or(chrono_tz::UTC);
     // A database error now is shown wherever the user looks next; reminders simply wait for the next round.
     let alerts = match notification::open_clocks(store, Utc::now()) {
         Ok(clocks) => reminders.check(&clocks, Utc::now(), zone),

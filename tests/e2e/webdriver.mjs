@@ -67,9 +67,9 @@ export class WebDriver {
         await this.cmd('POST', `/element/${id}/click`, {});
         return;
       } catch (e) {
-        // The driver scrolls the element just into view, where a fixed bar or a toast may cover it: centre it and
-        // try again, as a person would.
-        if (attempt >= 10 || !/click intercepted/.test(String(e))) throw new Error(`clicking ${css}: ${e.message}`);
+        // The driver scrolls the element just into view, where a fixed bar or a toast may cover it (or leaves it in a
+        // scrolled strip, like the tab row): centre it and try again, as a person would.
+        if (attempt >= 10 || !/click intercepted|not interactable/.test(String(e))) throw new Error(`clicking ${css}: ${e.message}`);
         await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
         await sleep(300);
       }

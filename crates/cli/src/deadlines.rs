@@ -1,10 +1,11 @@
 //! `firebreak deadlines`: an incident's regulatory clocks — every applicable regime's stages with their due times
 //! (your zone and the authority's), state, what they wait for, and legal overrides — or them all as a calendar file.
 
-use crate::output::{OutFile, Output};
+use crate::output::Output;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use firebreak_core::deadlines::ContentItem;
+use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
     self, ClockState, DueOverride, IncidentClocks, NotificationStatus, RegimeClocks, StageView,
 };

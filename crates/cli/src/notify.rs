@@ -2,10 +2,11 @@
 //! answer, decide each regime, record its triggers, draft, fill in, approve, submit.
 
 use crate::communication::parse_instant;
-use crate::output::{OutFile, Output};
+use crate::output::Output;
 use chrono::Utc;
 use clap::Subcommand;
 use firebreak_core::deadlines::Regime;
+use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
     self, Decision, DecisionInput, Notification, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
 };

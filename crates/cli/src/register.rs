@@ -1,8 +1,9 @@
 //! `firebreak register export`: the breach register (GDPR Art. 33(5)) — every incident involving personal data,
 //! notified or not, with its facts, effects, remedial action, and each regime's decision and reasoning.
 
-use crate::output::{OutFile, Output};
+use crate::output::Output;
 use clap::Subcommand;
+use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification;
 use firebreak_core::{Error, Store};
 use std::path::PathBuf;

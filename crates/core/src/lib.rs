@@ -7,6 +7,7 @@ pub mod audit;
 pub mod deadlines;
 pub mod error;
 pub mod incident;
+pub mod outfile;
 pub mod people;
 pub mod phases;
 pub mod profile;

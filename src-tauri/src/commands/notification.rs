@@ -3,10 +3,12 @@
 use super::{actor, Reply};
 use crate::state::{blocking, AppState};
 use chrono::{DateTime, Utc};
+use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
-    self, ApplicabilityAnswers, DecisionInput, DueOverride, IncidentClocks, Notification, NotificationChanges,
-    NotificationChoices, NotificationEdit, OpenClock, RegimeDecision, RegimeTrigger, SubmitInput,
+    self, ApplicabilityAnswers, BreachEntry, DecisionInput, DueOverride, IncidentClocks, Notification,
+    NotificationChanges, NotificationChoices, NotificationEdit, OpenClock, RegimeDecision, RegimeTrigger, SubmitInput,
 };
+use std::path::PathBuf;
 use tauri::State;
 
 #[tauri::command(rename_all = "snake_case")]
@@ -90,7 +92,12 @@ pub async fn notify_override(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn notify_start(state: State<'_, AppState>, id: String, regime: String, stage: String) -> Reply<Notification> {
+pub async fn notify_start(
+    state: State<'_, AppState>,
+    id: String,
+    regime: String,
+    stage: String,
+) -> Reply<Notification> {
     blocking(state.store(), move |s| notification::start(s, &actor(s)?, &id, &regime, &stage)).await
 }
 
@@ -115,4 +122,31 @@ pub async fn notify_submit(
     input: SubmitInput,
 ) -> Reply<Notification> {
     blocking(state.store(), move |s| notification::submit(s, &actor(s)?, &notification, input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn breach_register(state: State<'_, AppState>) -> Reply<Vec<BreachEntry>> {
+    blocking(state.store(), notification::breach_register).await
+}
+
+/// Writes the breach register as CSV to `dest` (chosen in the save dialog); returns the path written.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_breach_register(state: State<'_, AppState>, dest: PathBuf) -> Reply<String> {
+    blocking(state.store(), move |s| {
+        let file = OutFile::create(&dest)?;
+        let csv = notification::breach_register_csv(&notification::breach_register(s)?);
+        file.finish(&csv).map(|p| p.display().to_string())
+    })
+    .await
+}
+
+/// Writes every open deadline of every incident as an iCalendar file to `dest`; returns the path written.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_calendar(state: State<'_, AppState>, dest: PathBuf) -> Reply<String> {
+    blocking(state.store(), move |s| {
+        let file = OutFile::create(&dest)?;
+        let ics = notification::all_deadlines_ics(s, Utc::now())?;
+        file.finish(&ics).map(|p| p.display().to_string())
+    })
+    .await
 }

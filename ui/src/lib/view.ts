@@ -3,5 +3,6 @@ export type View =
   | { name: 'register' }
   | { name: 'new' }
   | { name: 'people' }
+  | { name: 'breaches' }
   | { name: 'profile' }
   | { name: 'incident'; id: string };

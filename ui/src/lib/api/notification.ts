@@ -2,6 +2,7 @@
 
 import { call } from '../api';
 import type { ApplicabilityAnswers } from '../bindings/ApplicabilityAnswers';
+import type { BreachEntry } from '../bindings/BreachEntry';
 import type { DecisionInput } from '../bindings/DecisionInput';
 import type { DueOverride } from '../bindings/DueOverride';
 import type { IncidentClocks } from '../bindings/IncidentClocks';
@@ -47,3 +48,6 @@ export const approve = (notification: string, approver: string): Promise<Notific
   call('notify_approve', { notification, approver });
 export const submit = (notification: string, input: SubmitInput): Promise<Notification> =>
   call('notify_submit', { notification, input });
+export const breachRegister = (): Promise<BreachEntry[]> => call('breach_register');
+export const exportBreachRegister = (dest: string): Promise<string> => call('export_breach_register', { dest });
+export const exportCalendar = (dest: string): Promise<string> => call('export_calendar', { dest });

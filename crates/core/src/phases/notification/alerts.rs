@@ -3,8 +3,8 @@
 //! closed are old news, an overdue notification is not.
 
 use super::clocks::{alert_level, shown, AlertLevel, OpenClock};
-use chrono_tz::Tz;
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
 /// One reminder to show.
@@ -54,12 +54,7 @@ fn alert(clock: &OpenClock, level: AlertLevel, now: DateTime<Utc>, zone: Tz) -> 
     let mark = if clock.verified { "" } else { " (unverified regime)" };
     Alert {
         title: format!("{} {} {when}", clock.regime_name, clock.stage),
-        body: format!(
-            "{}: {}. Due {}{mark}.",
-            clock.incident,
-            clock.incident_title,
-            shown(clock.due, zone)
-        ),
+        body: format!("{}: {}. Due {}{mark}.", clock.incident, clock.incident_title, shown(clock.due, zone)),
     }
 }
 

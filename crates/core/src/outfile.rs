@@ -1,0 +1,46 @@
+//! Files Firebreak writes for people (exports, drafts, calendars): whole or not at all.
+
+use crate::error::Error;
+use std::path::Path;
+
+/// A file written whole or not at all. It is opened (as a temporary file beside the target) before the command
+/// changes anything, so an unwritable path is refused with nothing written, and it replaces the target only once
+/// complete, so a reader never sees half a file.
+pub struct OutFile {
+    path: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl OutFile {
+    pub fn create(path: &Path) -> Result<OutFile, Error> {
+        let fail = |e: String| Error::Io { message: format!("Cannot write {}: {e}.", path.display()) };
+        if path.is_dir() {
+            return Err(fail("it is a folder".into()));
+        }
+        let name = path.file_name().ok_or_else(|| fail("name a file".into()))?.to_string_lossy();
+        let tmp = path.with_file_name(format!(".{name}.firebreak-{}.tmp", std::process::id()));
+        let file =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| fail(e.to_string()))?;
+        Ok(OutFile { path: path.to_path_buf(), tmp, file: Some(file) })
+    }
+
+    pub fn finish(mut self, text: &str) -> Result<std::path::PathBuf, Error> {
+        use std::io::Write;
+        let fail = |e: std::io::Error| Error::Io { message: format!("Cannot write {}: {e}.", self.path.display()) };
+        let Some(mut file) = self.file.take() else {
+            return Err(Error::Io { message: format!("{} was already written.", self.path.display()) });
+        };
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(fail)?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path).map_err(fail)?;
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for OutFile {
+    fn drop(&mut self) {
+        // Not finished (the command failed, or rename did): leave no temporary file behind.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}

@@ -174,5 +174,18 @@ describe('Regulatory clocks and notifications', () => {
     await shot('nis2-follow-up');
     await wd.clickTestId('verify-button');
     assert.match(await wd.text('[data-testid="verify-result"]'), /Record intact/);
+    await wd.clickTestId('verify-close');
+  });
+
+  step('the breach register lists the incident with its decisions, reasoning and submissions', async () => {
+    await wd.clickTestId('nav-breaches');
+    const entry = `[data-testid="breach-entry"][data-id="${id}"]`;
+    await wd.find(entry);
+    const text = await wd.text(entry);
+    assert.match(text, /Notified/);
+    assert.match(text, /GDPR Art\. 33\s*Applies/);
+    assert.match(text, /DPC-2026-118/);
+    assert.match(text, /CSIRT-4711/);
+    await shot('breach-register');
   });
 });

@@ -122,7 +122,7 @@ fn a_script_goes_from_the_questions_to_a_submission_and_the_follow_up_clock() {
     let said = CLI.ok(db, &["notify", "draft", id, "nis2", "--out", out.to_str().unwrap()]);
     assert!(said.contains("early-warning") && said.contains("Missing: malicious"), "{said}");
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains("NIS2 Art. 23, early-warning") && text.contains(id), "{text}");
+    assert!(text.starts_with("Early warning of a significant incident") && text.contains(id), "{text}");
 
     let before = audit_entries(db);
     let err = CLI.fails(db, &["notify", "submit", id, "nis2", "--stage", "early-warning", "--at", &ago(0)]);
@@ -195,7 +195,7 @@ fn a_script_goes_from_the_questions_to_a_submission_and_the_follow_up_clock() {
 
     // The default stage is now the notification; printed rather than written.
     let text = CLI.ok(db, &["notify", "draft", id, "nis2"]);
-    assert!(text.contains("NIS2 Art. 23, notification"), "{text}");
+    assert!(text.starts_with("Incident notification of a significant incident"), "{text}");
     CLI.ok(
         db,
         &[

@@ -99,18 +99,6 @@ pub struct RegimeClocks {
     pub problem: Option<String>,
 }
 
-/// The most urgent running clock of an incident, for the register.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export_to = "UrgentClock.ts")]
-pub struct UrgentClock {
-    pub regime: String,
-    pub regime_name: String,
-    pub stage: String,
-    pub due: DateTime<Utc>,
-    pub state: ClockState,
-    pub confirmed: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "IncidentClocks.ts")]
 pub struct IncidentClocks {
@@ -121,7 +109,8 @@ pub struct IncidentClocks {
     /// Whether the record's data classes mention personal data (a hint for the first question).
     pub record_mentions_personal_data: bool,
     pub regimes: Vec<RegimeClocks>,
-    pub most_urgent: Option<UrgentClock>,
+    /// The running clock due first, if any.
+    pub most_urgent: Option<OpenClock>,
     pub computed_at: DateTime<Utc>,
 }
 
@@ -155,27 +144,35 @@ pub fn open_clocks(store: &Store, now: DateTime<Utc>) -> Result<Vec<OpenClock>> 
     let conn = store.connect()?;
     let mut out = Vec::new();
     for incident in incident::list(store, &incident::ListFilter::default())? {
-        let view = compute(&conn, &catalog, &incident, now)?;
-        for regime in view.regimes.iter().filter(|r| r.applicable) {
-            for stage in &regime.stages {
-                if let (Some(due), None) = (stage.due, stage.submitted_at) {
-                    out.push(OpenClock {
-                        incident: incident.id.clone(),
-                        incident_title: incident.fields.title.clone(),
-                        regime: regime.regime.clone(),
-                        regime_name: regime.name.clone(),
-                        stage: stage.stage.clone(),
-                        due,
-                        state: stage.state,
-                        confirmed: regime.confirmed,
-                        verified: regime.verified,
-                    });
-                }
-            }
-        }
+        out.extend(running(&incident, &compute(&conn, &catalog, &incident, now)?.regimes));
     }
     out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.incident.cmp(&b.incident)));
     Ok(out)
+}
+
+/// The clocks of applicable regimes that have a due time and no submission yet, most urgent first.
+fn running(incident: &Incident, regimes: &[RegimeClocks]) -> Vec<OpenClock> {
+    let mut out: Vec<OpenClock> = regimes
+        .iter()
+        .filter(|r| r.applicable)
+        .flat_map(|r| {
+            r.stages.iter().filter(|s| s.submitted_at.is_none()).filter_map(move |s| {
+                s.due.map(|due| OpenClock {
+                    incident: incident.id.clone(),
+                    incident_title: incident.fields.title.clone(),
+                    regime: r.regime.clone(),
+                    regime_name: r.name.clone(),
+                    stage: s.stage.clone(),
+                    due,
+                    state: s.state,
+                    confirmed: r.confirmed,
+                    verified: r.verified,
+                })
+            })
+        })
+        .collect();
+    out.sort_by_key(|c| c.due);
+    out
 }
 
 pub(crate) fn compute(
@@ -209,22 +206,7 @@ pub(crate) fn compute(
             now,
         ));
     }
-    let most_urgent = regimes
-        .iter()
-        .filter(|r| r.applicable)
-        .flat_map(|r| {
-            r.stages.iter().filter(|s| s.submitted_at.is_none()).filter_map(move |s| {
-                s.due.map(|due| UrgentClock {
-                    regime: r.regime.clone(),
-                    regime_name: r.name.clone(),
-                    stage: s.stage.clone(),
-                    due,
-                    state: s.state,
-                    confirmed: r.confirmed,
-                })
-            })
-        })
-        .min_by_key(|u| u.due);
+    let most_urgent = running(incident, &regimes).into_iter().next();
     Ok(IncidentClocks {
         incident: incident.id.clone(),
         zone: user_zone.name().to_string(),

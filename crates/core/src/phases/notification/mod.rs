@@ -19,8 +19,8 @@ pub use applicability::{
     answer, choices, questions, record_mentions_personal_data, suggest, Answer, ApplicabilityAnswers,
     NotificationChoices, Question, Region, Suggestion,
 };
+pub use clocks::StageView;
 pub use clocks::{alert_level, clocks, open_clocks, AlertLevel, ClockState, IncidentClocks, OpenClock, RegimeClocks};
-pub use clocks::{StageView, UrgentClock};
 pub use content::{builtin_templates, missing, override_path};
 pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, RegimeDecision};
 pub use drafts::{

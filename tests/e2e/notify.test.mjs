@@ -177,6 +177,21 @@ describe('Regulatory clocks and notifications', () => {
     await wd.clickTestId('verify-close');
   });
 
+  step('recording that Art. 34 does not apply needs the reasoning, and keeps it', async () => {
+    await wd.click('[data-testid="regimes-other"] summary');
+    const r = 'gdpr-art34';
+    await wd.click(inRegime(r, 'decide-not-applicable'));
+    await wd.selectIn(inRegime(r, 'decide-by'), 'Lena Vogel');
+    await wd.click(inRegime(r, 'decide-save'));
+    assert.match(await wd.text(inRegime(r, 'error-decide-reason')), /Say why GDPR Art\. 34 does not apply/);
+    await shot('not-applicable-refused');
+    await wd.typeIn(inRegime(r, 'decide-reason'), 'Only names and emails; no high risk to the people concerned.');
+    await wd.click(inRegime(r, 'decide-save'));
+    await wd.until('recorded as not applying', async () =>
+      /Does not apply/.test(await wd.text('[data-testid="regimes-not-applicable"]')),
+    );
+  });
+
   step('the breach register lists the incident with its decisions, reasoning and submissions', async () => {
     await wd.clickTestId('nav-breaches');
     const entry = `[data-testid="breach-entry"][data-id="${id}"]`;
@@ -186,6 +201,7 @@ describe('Regulatory clocks and notifications', () => {
     assert.match(text, /GDPR Art\. 33\s*Applies/);
     assert.match(text, /DPC-2026-118/);
     assert.match(text, /CSIRT-4711/);
+    assert.match(text, /GDPR Art\. 34\s*Does not apply.*no high risk to the people concerned/s);
     await shot('breach-register');
   });
 });

@@ -13,6 +13,7 @@ pub mod phases;
 pub mod profile;
 pub mod record;
 pub mod store;
+mod text;
 pub mod verify;
 
 pub use audit::Actor;

@@ -10,6 +10,7 @@ use crate::incident::{self, Incident};
 use crate::people;
 use crate::record;
 use crate::store::{Store, Tx};
+use crate::text::limited;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 
@@ -256,13 +257,4 @@ fn sent_detail(row: &Communication) -> String {
     let when = row.sent_at.map(|t| format!(" on {}", crate::audit::format_instant(t))).unwrap_or_default();
     let via = row.sent_via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
     format!("{when}{via}")
-}
-
-/// Trimmed text, refused with the field's name when too long.
-pub(crate) fn limited(field: &str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(Error::invalid(field, format!("The {field} is too long; keep it under {max} characters.")));
-    }
-    Ok(text.to_string())
 }

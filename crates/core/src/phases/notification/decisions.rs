@@ -9,6 +9,7 @@ use crate::incident::{self, Incident};
 use crate::people;
 use crate::record;
 use crate::store::{Store, Tx};
+use crate::text::limited;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
@@ -297,13 +298,4 @@ pub fn override_due(
         }
         Ok(after)
     })
-}
-
-/// Trimmed text, refused with the field's name when too long.
-pub(crate) fn limited(field: &str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(Error::invalid(field, format!("The {field} is too long; keep it under {max} characters.")));
-    }
-    Ok(text.to_string())
 }

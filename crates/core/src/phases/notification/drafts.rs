@@ -5,7 +5,7 @@
 
 use super::clocks::{self, RegimeClocks};
 use super::content::{self, Rendering};
-use super::decisions::{limited, CLOCK_SKEW};
+use super::decisions::CLOCK_SKEW;
 use super::{catalog, incident_key, Decision, Notification, NotificationStatus, NOTIFICATIONS};
 use crate::audit::{format_instant, Actor};
 use crate::deadlines::{Catalog, ContentItem, Regime};
@@ -15,6 +15,7 @@ use crate::people;
 use crate::profile;
 use crate::record;
 use crate::store::{Store, Tx};
+use crate::text::limited;
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};

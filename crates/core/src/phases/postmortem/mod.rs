@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record::{self, Table};
 use crate::store::Store;
+use crate::text::limited;
 use crate::vocabulary::Choice;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -439,14 +440,6 @@ fn deduplicated<T: PartialEq>(items: Vec<T>) -> Vec<T> {
         }
     }
     out
-}
-
-fn limited(field: &str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(Error::invalid(field, format!("The {field} is too long; keep it under {max} characters.")));
-    }
-    Ok(text.to_string())
 }
 
 pub(crate) fn required(field: &str, text: &str, max: usize, what: &str) -> Result<String> {

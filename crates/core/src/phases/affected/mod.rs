@@ -7,6 +7,7 @@ mod questions;
 pub mod recovery;
 
 pub use import::{import_csv, import_delimited, import_tsv, ImportReport};
+pub(crate) use query::total;
 pub use query::{counts, list, ObjectCounts, ObjectPage, ObjectQuery, ObjectSort, SortDirection};
 pub use questions::{answer, answers, progress, QuestionAnswer};
 pub use recovery::{log_recovery, recovery_log, undecided_objects};

@@ -3,7 +3,7 @@
 
 use super::{incident_param, AffectedObject, AgentAction, ObjectStatus, RecoveryAction, OBJECTS};
 use crate::error::Result;
-use crate::incident;
+use crate::incident::{self, Incident};
 use crate::store::Store;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -160,8 +160,7 @@ pub fn counts(store: &Store, key: &str) -> Result<ObjectCounts> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
     let param = incident_param(&incident)?;
-    let total: u64 =
-        conn.query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [&param], |r| r.get(0))?;
+    let total = total(&conn, &incident)?;
     let undecided = super::undecided_objects(&conn, &incident)?;
     Ok(ObjectCounts {
         total,
@@ -170,6 +169,15 @@ pub fn counts(store: &Store, key: &str) -> Result<ObjectCounts> {
         by_status: grouped(&conn, &param, "status")?,
         undecided,
     })
+}
+
+/// How many affected objects the incident's side-effect audit holds.
+pub(crate) fn total(conn: &Connection, incident: &Incident) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM affected_objects WHERE incident = ?1",
+        [incident_param(incident)?],
+        |r| r.get(0),
+    )?)
 }
 
 fn grouped(conn: &Connection, incident: &str, column: &str) -> Result<Vec<(String, u64)>> {

@@ -61,13 +61,8 @@ pub(crate) fn prefill(conn: &Connection, incident: &Incident, zone: Tz) -> Resul
     };
     let types: Vec<&str> = f.incident_types.iter().map(|t| t.kind.label()).collect();
     let classes: Vec<&str> = f.data_classes.iter().map(|c| c.label()).collect();
-    let affected = affected_count(conn, incident)?;
-    let impacts: Vec<String> =
-        [("Customers", &f.customer_impact), ("Vendors", &f.vendor_impact), ("Employees", &f.employee_impact)]
-            .into_iter()
-            .filter(|(_, text)| !text.trim().is_empty())
-            .map(|(who, text)| format!("{who}: {}", text.trim()))
-            .collect();
+    let affected = affected::total(conn, incident)?;
+    let impacts = impact_lines(incident);
     let actions = communication::actions_taken(conn, incident, zone)?;
 
     let mut nature = f.title.clone();
@@ -133,6 +128,16 @@ pub(crate) fn prefill(conn: &Connection, incident: &Incident, zone: Tz) -> Resul
     Ok(values)
 }
 
+/// "Customers: …", "Vendors: …", "Employees: …": the record's impact fields that say something.
+pub(crate) fn impact_lines(incident: &Incident) -> Vec<String> {
+    let f = &incident.fields;
+    [("Customers", &f.customer_impact), ("Vendors", &f.vendor_impact), ("Employees", &f.employee_impact)]
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(who, text)| format!("{who}: {}", text.trim()))
+        .collect()
+}
+
 fn contact_line(name: &str, person: Option<&Person>) -> String {
     let mut parts = vec![name.to_string()];
     if let Some(p) = person {
@@ -143,14 +148,6 @@ fn contact_line(name: &str, person: Option<&Person>) -> String {
         }
     }
     parts.join(", ")
-}
-
-fn affected_count(conn: &Connection, incident: &Incident) -> Result<i64> {
-    Ok(conn.query_row(
-        &format!("SELECT COUNT(*) FROM {} WHERE incident = ?1", affected::OBJECTS.name),
-        [serde_json::to_string(&incident.uuid)?],
-        |r| r.get(0),
-    )?)
 }
 
 /// The required items still empty, by label.

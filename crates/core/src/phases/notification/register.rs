@@ -5,7 +5,7 @@
 
 use super::applicability::{self, Answer};
 use super::clocks::RegimeClocks;
-use super::{catalog, clocks, drafts, Decision, Notification, NotificationStatus};
+use super::{catalog, clocks, content, drafts, Decision, Notification, NotificationStatus};
 use crate::error::Result;
 use crate::incident::{self, Incident, ListFilter};
 use crate::phases::{affected, communication};
@@ -149,18 +149,11 @@ fn regime_entry(r: &RegimeClocks, submitted: &[Notification]) -> Option<BreachRe
 }
 
 fn effects(conn: &Connection, incident: &Incident) -> Result<BreachEffects> {
-    let f = &incident.fields;
-    let impacts = [("Customers", &f.customer_impact), ("Vendors", &f.vendor_impact), ("Employees", &f.employee_impact)]
-        .into_iter()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(who, text)| format!("{who}: {}", text.trim()))
-        .collect();
-    let count: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM {} WHERE incident = ?1", affected::OBJECTS.name),
-        [serde_json::to_string(&incident.uuid)?],
-        |r| r.get(0),
-    )?;
-    Ok(BreachEffects { impacts, data_classes: f.data_classes.clone(), affected_objects: count.max(0) as u64 })
+    Ok(BreachEffects {
+        impacts: content::impact_lines(incident),
+        data_classes: incident.fields.data_classes.clone(),
+        affected_objects: affected::total(conn, incident)?,
+    })
 }
 
 const HEADER: &[&str] = &[

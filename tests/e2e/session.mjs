@@ -48,6 +48,15 @@ export class Session {
     return this.wd.findAll(`[data-testid="${testId}"]`);
   }
 
+  /** Runs "Verify record integrity" and returns the verdict once the check has finished. */
+  async verify() {
+    await this.wd.clickTestId('verify-button');
+    return this.wd.until('the verification to finish', async () => {
+      const text = await this.wd.text('[data-testid="verify-result"]');
+      return /intact/i.test(text) ? text : null;
+    });
+  }
+
   /** The first-run questions, answered as Dana Reyes, incident commander in Berlin. */
   async introduce() {
     const wd = this.wd;

@@ -128,11 +128,7 @@ pub fn start(store: &Store, actor: &Actor, key: &str, regime: &str, stage: &str)
 pub fn edit(store: &Store, actor: &Actor, id: &str, changes: NotificationChanges) -> Result<NotificationEdit> {
     let catalog = catalog(store)?;
     store.write(actor, |tx| {
-        let (incident, before) = find(tx, id)?;
-        let regime = catalog.regime(&before.regime)?.clone();
-        if before.status == NotificationStatus::Submitted {
-            return Err(Error::Conflict { message: submitted_message(&regime, &before) });
-        }
+        let (incident, before, regime) = unsubmitted(tx, &catalog, id)?;
         let now = tx.at();
         let view = regime_view(tx, &catalog, &incident, &regime, now)?;
         let items = stage_items(&regime, &view, &before.stage)?;
@@ -182,23 +178,16 @@ pub fn edit(store: &Store, actor: &Actor, id: &str, changes: NotificationChanges
 pub fn approve(store: &Store, actor: &Actor, id: &str, approver: &str) -> Result<Notification> {
     let catalog = catalog(store)?;
     store.write(actor, |tx| {
-        let (incident, before) = find(tx, id)?;
-        let regime = catalog.regime(&before.regime)?.clone();
-        match before.status {
-            NotificationStatus::Submitted => {
-                return Err(Error::Conflict { message: submitted_message(&regime, &before) })
-            }
-            NotificationStatus::Approved => {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "The {} {} is already approved by {}.",
-                        regime.name,
-                        before.stage,
-                        before.approved_by.as_deref().unwrap_or("someone")
-                    ),
-                })
-            }
-            NotificationStatus::Draft => {}
+        let (incident, before, regime) = unsubmitted(tx, &catalog, id)?;
+        if before.status == NotificationStatus::Approved {
+            return Err(Error::Conflict {
+                message: format!(
+                    "The {} {} is already approved by {}.",
+                    regime.name,
+                    before.stage,
+                    before.approved_by.as_deref().unwrap_or("someone")
+                ),
+            });
         }
         let now = tx.at();
         let view = regime_view(tx, &catalog, &incident, &regime, now)?;
@@ -238,22 +227,15 @@ pub fn submit(store: &Store, actor: &Actor, id: &str, input: SubmitInput) -> Res
     let catalog = catalog(store)?;
     let at = input.at.trunc_subsecs(0);
     store.write(actor, |tx| {
-        let (incident, before) = find(tx, id)?;
-        let regime = catalog.regime(&before.regime)?.clone();
-        match before.status {
-            NotificationStatus::Submitted => {
-                return Err(Error::Conflict { message: submitted_message(&regime, &before) })
-            }
-            NotificationStatus::Draft => {
-                return Err(Error::GateBlocked {
-                    message: format!(
-                        "The {} {} is not approved: a named person must approve it before it is submitted.",
-                        regime.name, before.stage
-                    ),
-                    missing: vec![format!("Approval of the {} {} by a named person", regime.name, before.stage)],
-                })
-            }
-            NotificationStatus::Approved => {}
+        let (incident, before, regime) = unsubmitted(tx, &catalog, id)?;
+        if before.status == NotificationStatus::Draft {
+            return Err(Error::GateBlocked {
+                message: format!(
+                    "The {} {} is not approved: a named person must approve it before it is submitted.",
+                    regime.name, before.stage
+                ),
+                missing: vec![format!("Approval of the {} {} by a named person", regime.name, before.stage)],
+            });
         }
         if at > tx.at() + CLOCK_SKEW {
             return Err(Error::invalid(
@@ -292,12 +274,18 @@ pub fn text_hash(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn find(conn: &Connection, id: &str) -> Result<(Incident, Notification)> {
+/// A notification that may still change, with its incident and regime; a submitted one is refused (what was
+/// submitted is kept as it is).
+fn unsubmitted(conn: &Connection, catalog: &Catalog, id: &str) -> Result<(Incident, Notification, Regime)> {
     let n: Notification = NOTIFICATIONS
         .get(conn, id.trim())?
         .ok_or_else(|| Error::NotFound { message: format!("There is no notification {id}.") })?;
     let incident = incident::find(conn, &n.incident)?;
-    Ok((incident, n))
+    let regime = catalog.regime(&n.regime)?.clone();
+    if n.status == NotificationStatus::Submitted {
+        return Err(Error::Conflict { message: submitted_message(&regime, &n) });
+    }
+    Ok((incident, n, regime))
 }
 
 fn regime_view(

@@ -125,6 +125,8 @@ describe('Regulatory clocks and notifications', () => {
 
   step('the GDPR countdown is in the incident header and the register', async () => {
     assert.match(await wd.text('[data-testid="header-gdpr-clock"]'), /GDPR 72 h.*Upcoming.*left/s);
+    await wd.script('window.scrollTo(0, 0)');
+    await shot('header-clock');
     await wd.clickTestId('nav-register');
     const cell = `[data-testid="register-row"][data-id="${id}"] [data-testid="register-clock"]`;
     await wd.until('the register clock', async () => /GDPR Art\. 33 notification/.test(await wd.text(cell)));

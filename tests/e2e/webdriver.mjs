@@ -59,7 +59,7 @@ export class WebDriver {
   }
 
   async click(css) {
-    const id = await this.find(css);
+    let id = await this.find(css);
     // A person waits for a button that is still busy; clicking a disabled one does nothing.
     await this.until(`${css} to be enabled`, () => this.cmd('GET', `/element/${id}/enabled`));
     for (let attempt = 0; ; attempt++) {
@@ -68,8 +68,12 @@ export class WebDriver {
         return;
       } catch (e) {
         // The driver scrolls the element just into view, where a fixed bar or a toast may cover it (or leaves it in a
-        // scrolled strip, like the tab row): centre it and try again, as a person would.
-        if (attempt >= 10 || !/click intercepted|not interactable/.test(String(e))) throw new Error(`clicking ${css}: ${e.message}`);
+        // scrolled strip, like the tab row), or the screen re-rendered it meanwhile: find it again, centre it and
+        // try again, as a person would.
+        if (attempt >= 10 || !/click intercepted|not interactable|stale element/.test(String(e))) {
+          throw new Error(`clicking ${css}: ${e.message}`);
+        }
+        id = await this.find(css);
         await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
         await sleep(300);
       }

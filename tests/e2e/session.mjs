@@ -2,7 +2,7 @@
 // real desktop binary, and numbered screenshots in tests/e2e/artifacts/<name>/.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, sleep } from './webdriver.mjs';
@@ -24,11 +24,24 @@ export class Session {
     seed(s.cli.bind(s));
     // Two ports per run (tauri-driver and WebKitWebDriver behind it), so parallel runs can pick other ones.
     const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
+    // The driver's output goes to a file, not to the test runner's pipe: a process of the tree left behind would
+    // otherwise hold that pipe open and the runner would wait for it forever after the last test (a CI run did).
+    const log = openSync(join(s.artifacts, 'driver.log'), 'w');
     s.driver = spawn('tauri-driver', args, {
       env: { ...process.env, FIREBREAK_DB: s.db, TZ: 'UTC' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', log, log],
+      // Its own process group, so stop() ends the driver, WebKitWebDriver and the app together, even an app
+      // orphaned by a crashed WebKitWebDriver.
+      detached: true,
     });
-    s.wd = await WebDriver.start(`http://127.0.0.1:${port}`, app);
+    closeSync(log);
+    live.add(s);
+    try {
+      s.wd = await WebDriver.start(`http://127.0.0.1:${port}`, app);
+    } catch (e) {
+      await s.stop();
+      throw e;
+    }
     return s;
   }
 
@@ -70,8 +83,29 @@ export class Session {
 
   async stop() {
     if (this.wd) await this.wd.quit();
-    if (this.driver) this.driver.kill();
-    await sleep(300);
+    this.kill('SIGTERM');
+    await sleep(500);
+    this.kill('SIGKILL');
+    live.delete(this);
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
+
+  /** Signals the whole process group: tauri-driver, WebKitWebDriver, the app and WebKit's helper processes. */
+  kill(signal) {
+    if (!this.driver?.pid) return;
+    try {
+      process.kill(-this.driver.pid, signal);
+    } catch (e) {
+      if (e.code !== 'ESRCH') throw e;
+    }
+  }
+}
+
+// Sessions still running when the test process ends (a failed `before`, an interrupted run) are ended with it.
+const live = new Set();
+process.on('exit', () => {
+  for (const s of live) s.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => process.exit(1));
 }

@@ -315,6 +315,29 @@ fn an_empty_item_shows_the_gap_by_its_label() {
 }
 
 #[test]
+fn an_optional_item_left_empty_never_reaches_the_authority_as_a_gap() {
+    let (db, id) = setup();
+    applies_since(&db, &id, &regime(&db, "nis2"), None, Utc::now() - Duration::hours(1));
+    let draft = notification::start(&db.store, &dana(), &id, "nis2", "early-warning").unwrap();
+    let filled = NotificationChanges {
+        content: BTreeMap::from([
+            ("malicious".to_string(), "Not suspected: the agent followed a faulty instruction.".to_string()),
+            ("cross_border".to_string(), "None known.".to_string()),
+            ("contact".to_string(), String::new()),
+        ]),
+        delay_reasons: None,
+    };
+    let edited = notification::edit(&db.store, &dana(), &draft.id, filled).unwrap();
+    let text = &edited.notification.text;
+    let contact = sections(text).into_iter().find(|(h, _)| h.ends_with("Contact point")).unwrap().1;
+    assert!(contact.trim().starts_with(notification::NOT_AVAILABLE), "{text}");
+    assert!(!text.contains("[to be completed"), "{text}");
+    // The reviewer's item stays empty, so it can still be filled in later.
+    assert!(edited.notification.content.get("contact").is_none_or(|v| v.is_empty()));
+    notification::approve(&db.store, &dana(), &draft.id, LEGAL).unwrap();
+}
+
+#[test]
 fn a_late_draft_asks_for_the_reasons_for_the_delay_where_the_law_puts_them() {
     let (db, id) = setup();
     applies_since(&db, &id, &regime(&db, "gdpr-art33"), None, Utc::now() - Duration::hours(80));

@@ -225,6 +225,10 @@ pub(crate) struct Rendering<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// What an optional item left empty says in the text. An empty required item keeps its "[to be completed: …]" gap,
+/// which blocks approval; an optional one may stay empty, and its gap must not reach an authority.
+pub const NOT_AVAILABLE: &str = "Not available at the time of this notification.";
+
 pub(crate) fn context<'a>(incident: &Incident, r: &Rendering<'a>) -> DraftContext<'a> {
     let f = &incident.fields;
     let n = r.notification;
@@ -237,10 +241,16 @@ pub(crate) fn context<'a>(incident: &Incident, r: &Rendering<'a>) -> DraftContex
         .and_then(|s| s.due)
         .map(|d| communication::shown(d, authority_zone))
         .unwrap_or_default();
-    let item_keys: Vec<&str> = r.items.iter().map(|i| i.key.as_str()).collect();
+    let value = |item: &ContentItem| -> String {
+        match n.content.get(&item.key).filter(|v| !v.trim().is_empty()) {
+            Some(v) => v.clone(),
+            None if item.required => String::new(),
+            None => NOT_AVAILABLE.to_string(),
+        }
+    };
     let mut content: BTreeMap<String, String> = n.content.clone();
-    for key in item_keys {
-        content.entry(key.to_string()).or_default();
+    for item in r.items {
+        content.insert(item.key.clone(), value(item));
     }
     DraftContext {
         regime: RegimeContext {
@@ -267,12 +277,7 @@ pub(crate) fn context<'a>(incident: &Incident, r: &Rendering<'a>) -> DraftContex
         items: r
             .items
             .iter()
-            .map(|i| ItemContext {
-                key: &i.key,
-                label: &i.label,
-                value: n.content.get(&i.key).cloned().unwrap_or_default(),
-                required: i.required,
-            })
+            .map(|i| ItemContext { key: &i.key, label: &i.label, value: value(i), required: i.required })
             .collect(),
         content,
         due,

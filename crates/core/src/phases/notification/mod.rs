@@ -21,7 +21,7 @@ pub use applicability::{
 };
 pub use clocks::StageView;
 pub use clocks::{alert_level, clocks, open_clocks, AlertLevel, ClockState, IncidentClocks, OpenClock, RegimeClocks};
-pub use content::{builtin_templates, missing, override_path};
+pub use content::{builtin_templates, missing, override_path, NOT_AVAILABLE};
 pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, RegimeDecision};
 pub use drafts::{
     approve, edit, open_draft, start, submit, text_hash, NotificationChanges, NotificationEdit, SubmitInput,

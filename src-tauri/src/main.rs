@@ -6,6 +6,7 @@
 mod commands;
 mod reminders;
 mod state;
+mod web_process;
 
 fn main() {
     let state = state::AppState::open();
@@ -14,6 +15,7 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             reminders::start(app.handle().clone());
+            web_process::reload_after_crash(app);
             Ok(())
         })
         .manage(state)

@@ -21,8 +21,9 @@ pub struct DeadlinesArgs {
     /// Every incident's open deadlines, most urgent first.
     #[arg(long)]
     all: bool,
-    /// Write the open (not yet submitted) deadlines to FILE as an iCalendar (.ics) file, with reminders 24, 4 and
-    /// 1 hours before. Importing a newer export updates the events instead of duplicating them.
+    /// Write the deadlines to FILE as an iCalendar (.ics) file: open ones with reminders 24, 4 and 1 hours before,
+    /// submitted ones marked so and without reminders. Importing a newer export updates the events instead of
+    /// duplicating them.
     #[arg(long, value_name = "FILE")]
     ics: Option<PathBuf>,
 }

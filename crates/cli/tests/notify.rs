@@ -231,14 +231,15 @@ fn a_script_goes_from_the_questions_to_a_submission_and_the_follow_up_clock() {
     assert_eq!(entries[0]["incident"], id);
     assert_eq!(entries[0]["notified"], true);
 
-    // The calendar holds the open deadline only.
+    // The calendar reminds of the open deadline only; the submitted stages are marked submitted.
     let ics_path = e.file("deadlines.ics");
     let said = CLI.json(db, &["deadlines", id, "--ics", ics_path.to_str().unwrap()]);
-    assert_eq!(said["events"], 1);
+    assert_eq!(said["events"], 3);
     let ics = std::fs::read_to_string(&ics_path).unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"), "{ics}");
     assert!(ics.contains(&format!("UID:{id}.nis2.final-report@firebreak")), "{ics}");
-    assert!(!ics.contains("early-warning@") && !ics.contains("nis2.notification@"), "no event for submitted stages");
+    assert_eq!(ics.matches("BEGIN:VALARM").count(), 3, "reminders for the final report only: {ics}");
+    assert!(ics.contains(&format!("NIS2 Art. 23 early-warning submitted — {id}")), "{ics}");
     let all_path = e.file("all.ics");
     CLI.ok(db, &["deadlines", "--all", "--ics", all_path.to_str().unwrap()]);
     assert!(std::fs::read_to_string(&all_path).unwrap().contains("final-report"));

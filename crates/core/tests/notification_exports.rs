@@ -277,11 +277,15 @@ fn the_calendar_has_one_event_per_open_deadline_with_stable_uids_and_reminders()
         summaries,
         [
             format!("GDPR Art. 33 notification due — {id}"),
+            format!("NIS2 Art. 23 early-warning submitted — {id}"),
             format!("NIS2 Art. 23 notification due — {id}"),
             format!("India DPDP Rules 2025\\, Rule 7 report due — {id}"),
         ],
-        "submitted (early-warning), waiting (final-report) and clockless (Art. 34) stages have no event"
+        "waiting (final-report) and clockless (Art. 34) stages have no event"
     );
+    let early = &events[1];
+    assert!(!early.iter().any(|l| l == "BEGIN:VALARM"), "a submitted stage reminds nobody: {early:?}");
+    assert!(prop(early, "DESCRIPTION").starts_with("Submitted on time: "), "{}", prop(early, "DESCRIPTION"));
     let gdpr = &events[0];
     assert_eq!(prop(gdpr, "DTSTART"), (aware + Duration::hours(72)).format("%Y%m%dT%H%M%SZ").to_string());
     assert!(prop(gdpr, "DTSTAMP").ends_with('Z'));
@@ -291,13 +295,13 @@ fn the_calendar_has_one_event_per_open_deadline_with_stable_uids_and_reminders()
     assert_eq!(gdpr.iter().filter(|l| *l == "BEGIN:VALARM").count(), 3);
     assert!(prop(gdpr, "DESCRIPTION").contains("Rule: 72 hours after awareness"), "{}", prop(gdpr, "DESCRIPTION"));
 
-    let nis2 = &events[1];
+    let nis2 = &events[2];
     assert_eq!(prop(nis2, "DTSTART"), extended.format("%Y%m%dT%H%M%SZ").to_string(), "the override is in force");
     let escaped = "Behörde agreed\\, by phone\\; ref. 7\\\\2026 — \"Frist\" verlängert";
     assert!(prop(nis2, "DESCRIPTION").contains(escaped), "{}", prop(nis2, "DESCRIPTION"));
     assert!(prop(nis2, "DESCRIPTION").contains("\\n"), "line breaks are escaped, never raw");
     assert!(!prop(gdpr, "DESCRIPTION").contains("UNVERIFIED"));
-    assert!(prop(&events[2], "DESCRIPTION").contains("UNVERIFIED"), "the unverified mark travels with the event");
+    assert!(prop(&events[3], "DESCRIPTION").contains("UNVERIFIED"), "the unverified mark travels with the event");
 
     let later = notification::incident_deadlines_ics(&db.store, &id, now + Duration::hours(1)).unwrap();
     let again = self::events(&unfolded(&later));
@@ -307,13 +311,21 @@ fn the_calendar_has_one_event_per_open_deadline_with_stable_uids_and_reminders()
     let seq = |evs: &[Vec<String>]| prop(&evs[0], "SEQUENCE").parse::<i64>().unwrap();
     assert!(seq(&again) > seq(&events), "and says it is newer");
 
+    // Submitting replaces the event a calendar already has (same UID, newer SEQUENCE) with one that reminds nobody.
+    let gdpr_items = [("measures", "Bucket closed"), ("contact", "privacy@example.com")];
+    submit(&db, &id, "gdpr-art33", "notification", &gdpr_items, "DPC-1");
+    let after = self::events(&unfolded(&notification::incident_deadlines_ics(&db.store, &id, now).unwrap()));
+    assert_eq!(uids(&after), uids(&events));
+    assert_eq!(prop(&after[0], "SUMMARY"), format!("GDPR Art. 33 notification submitted — {id}"));
+    assert!(!after[0].iter().any(|l| l == "BEGIN:VALARM"));
+
     let all = notification::all_deadlines_ics(&db.store, now).unwrap();
     let other = personal_incident(&db, "Second incident");
     decide(&db, &other, "gdpr-art33", Decision::Applies, "");
     trigger(&db, &other, "gdpr-art33", "awareness", aware);
     let both = notification::all_deadlines_ics(&db.store, now).unwrap();
-    assert_eq!(self::events(&unfolded(&all)).len(), 3);
-    assert_eq!(self::events(&unfolded(&both)).len(), 4, "every incident's open deadlines in one calendar");
+    assert_eq!(self::events(&unfolded(&all)).len(), 4);
+    assert_eq!(self::events(&unfolded(&both)).len(), 5, "every incident's deadlines in one calendar");
 }
 
 #[test]

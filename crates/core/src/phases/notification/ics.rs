@@ -1,5 +1,6 @@
-//! Open deadlines as an iCalendar file (RFC 5545) for the calendar people already watch: one event per stage that
-//! has a due time and is not submitted, with reminders 24, 4 and 1 hours before.
+//! Deadlines as an iCalendar file (RFC 5545) for the calendar people already watch: one event per stage that has a
+//! due time, with reminders 24, 4 and 1 hours before while it is open. A submitted stage keeps its event, marked
+//! submitted and without reminders, so importing a newer export turns off the reminders of an earlier one.
 
 use super::catalog;
 use super::clocks::{self, IncidentClocks, RegimeClocks, StageView};
@@ -27,7 +28,7 @@ pub fn deadlines_ics(clocks: &[IncidentClocks], now: DateTime<Utc>) -> String {
     for incident in clocks {
         for regime in incident.regimes.iter().filter(|r| r.applicable) {
             for stage in &regime.stages {
-                if let (Some(due), None) = (stage.due, stage.submitted_at) {
+                if let Some(due) = stage.due {
                     event(&mut lines, &incident.incident, regime, stage, due, now);
                 }
             }
@@ -61,7 +62,9 @@ fn event(
     due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) {
-    let summary = format!("{} {} due — {incident}", regime.name, stage.stage);
+    let submitted = stage.submitted_at.is_some();
+    let status = if submitted { "submitted" } else { "due" };
+    let summary = format!("{} {} {status} — {incident}", regime.name, stage.stage);
     lines.push("BEGIN:VEVENT".into());
     // The same incident, regime and stage always get the same UID, so importing a newer export updates the event
     // (a moved trigger or an override moves it) instead of adding a second one.
@@ -75,7 +78,7 @@ fn event(
     lines.push(format!("SUMMARY:{}", escape(&summary)));
     lines.push(format!("DESCRIPTION:{}", escape(&description(regime, stage))));
     lines.push("TRANSP:TRANSPARENT".into());
-    for trigger in REMINDERS {
+    for trigger in REMINDERS.iter().filter(|_| !submitted) {
         lines.push("BEGIN:VALARM".into());
         lines.push("ACTION:DISPLAY".into());
         lines.push(format!("DESCRIPTION:{}", escape(&summary)));
@@ -86,7 +89,11 @@ fn event(
 }
 
 fn description(regime: &RegimeClocks, stage: &StageView) -> String {
-    let mut parts = vec![format!("{} ({}), to {}.", regime.name, regime.legal_reference, regime.notifies)];
+    let mut parts = Vec::new();
+    if let Some(at) = stage.submitted_at {
+        parts.push(format!("{}: {}.", stage.state.label(), stamp_readable(at)));
+    }
+    parts.push(format!("{} ({}), to {}.", regime.name, regime.legal_reference, regime.notifies));
     parts.push(format!("Rule: {}.", stage.rule.trim_end_matches('.')));
     if let Some(due) = &stage.due_user {
         parts.push(format!("Due {due}."));

@@ -168,6 +168,12 @@ describe('Regulatory clocks and notifications', () => {
     await wd.typeIn('[data-testid="draft-item"][data-key="severity_impact"]', 'High: 1,200 customers exposed.');
     await wd.clickTestId('draft-save');
     await wd.until('saved', async () => /1,200 customers exposed/.test(await wd.text('[data-testid="draft-text"]')));
+    // The optional indicators were left empty: the authority reads that they are not available, never a gap.
+    const text = await wd.text('[data-testid="draft-text"]');
+    assert.match(text, /Indicators of compromise[^\n]*\nNot available at the time of this notification\./);
+    assert.doesNotMatch(text, /to be completed/);
+    await wd.script(`document.querySelector('[data-testid="draft-editor"]').scrollIntoView({ block: 'start' })`);
+    await shot('nis2-draft');
     await approveAndSubmit('CSIRT-4711');
     await wd.until('final report clock started', async () => (await stageState('nis2', 'final-report')) === 'upcoming');
     assert.match(await wd.text(`${regime('nis2')} [data-stage="final-report"] [data-testid="stage-due"]`), /\d{4}-\d\d-\d\d/);

@@ -53,6 +53,8 @@ export class Session {
   }
 
   async screenshot(name) {
+    // WebKit's screenshot is the last composited frame, which once showed a field still being typed into.
+    await this.wd.painted();
     this.shot += 1;
     writeFileSync(join(this.artifacts, `${String(this.shot).padStart(2, '0')}-${name}.png`), await this.wd.screenshot());
   }

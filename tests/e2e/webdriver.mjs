@@ -165,6 +165,12 @@ export class WebDriver {
     return this.cmd('POST', '/execute/sync', { script: source, args });
   }
 
+  /** Resolves once the page has painted twice: what a screenshot then shows is the DOM as it is now. */
+  async painted() {
+    const source = 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));';
+    return this.cmd('POST', '/execute/async', { script: source, args: [] });
+  }
+
   /** Polls until `predicate` (async) returns a truthy value. */
   async until(what, predicate, { timeoutMs = 15000 } = {}) {
     const deadline = Date.now() + timeoutMs;

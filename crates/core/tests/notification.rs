@@ -340,6 +340,12 @@ fn a_notification_goes_from_draft_to_approved_to_a_frozen_hashed_submission() {
     let supplement = notification::start(&db.store, &dana(), &id, "gdpr-art33", "notification").unwrap();
     assert_eq!(supplement.sequence, 2);
     assert!(supplement.text.starts_with("Supplementary information no. 1"), "{}", supplement.text);
+    assert_eq!(
+        supplement.content.get("measures").map(String::as_str),
+        Some("Bucket made private; agent paused; keys rotated"),
+        "a supplement starts from what was submitted, not from the record again"
+    );
+    assert_eq!(supplement.content.get("nature"), submitted.content.get("nature"));
     intact(&db);
 
     // The kept text is what was submitted: editing it behind Firebreak's back is found.

@@ -97,8 +97,16 @@ pub fn start(store: &Store, actor: &Actor, key: &str, regime: &str, stage: &str)
         }
         let zone = profile::zone(tx)?;
         let prefilled = content::prefill(tx, &incident, zone)?;
-        let content: BTreeMap<String, String> =
-            items.iter().filter_map(|i| prefilled.get(&i.key).map(|v| (i.key.clone(), v.clone()))).collect();
+        // A supplement starts from what the authority already has (the latest submission of this stage), so what
+        // the reviewer wrote by hand is not lost; only the items that submission left empty come from the record.
+        let previous = existing.iter().max_by_key(|n| n.sequence);
+        let content: BTreeMap<String, String> = items
+            .iter()
+            .filter_map(|i| {
+                let sent = previous.and_then(|p| p.content.get(&i.key)).filter(|v| !v.trim().is_empty());
+                sent.or_else(|| prefilled.get(&i.key)).map(|v| (i.key.clone(), v.clone()))
+            })
+            .collect();
         let mut n = Notification {
             id: record::new_id(),
             incident: incident.uuid.clone(),

@@ -153,6 +153,12 @@ describe('Regulatory clocks and notifications', () => {
     assert.match(await wd.text('[data-testid="draft-hash"]'), /SHA-256 of the submitted text/);
     await wd.until('GDPR submitted on time', async () => (await stageState('gdpr-art33', 'notification')) === 'submitted_on_time');
     await shot('gdpr-submitted');
+    // Phased reporting: a supplement starts from what was submitted, not from the record again.
+    await wd.clickTestId('draft-start');
+    await wd.until('the supplement', async () => /Supplementary information no\. 1/.test(await wd.text('[data-testid="draft-text"]')));
+    assert.match(await wd.text('[data-testid="draft-notice"]'), /Started from the last submission/);
+    assert.match(await wd.text('[data-testid="draft-text"]'), /Bucket made private; agent paused; keys rotated\./);
+    await shot('gdpr-supplement');
     const shown = JSON.parse(session.cli(['incident', 'show', id, '--json']));
     assert.equal(shown.id, id);
   });

@@ -78,7 +78,9 @@ fn event(
     lines.push(format!("SUMMARY:{}", escape(&summary)));
     lines.push(format!("DESCRIPTION:{}", escape(&description(regime, stage))));
     lines.push("TRANSP:TRANSPARENT".into());
-    for trigger in REMINDERS.iter().filter(|_| !submitted) {
+    // A submitted stage reminds nobody; its event stays only so that a newer import replaces the old reminders.
+    let reminders: &[&str] = if submitted { &[] } else { REMINDERS };
+    for trigger in reminders {
         lines.push("BEGIN:VALARM".into());
         lines.push("ACTION:DISPLAY".into());
         lines.push(format!("DESCRIPTION:{}", escape(&summary)));

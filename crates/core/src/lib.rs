@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod error;
 pub mod incident;
 pub mod outfile;
+pub mod pdf;
 pub mod people;
 pub mod phases;
 pub mod profile;

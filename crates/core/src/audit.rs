@@ -94,6 +94,7 @@ crate::choices!(
         RegimeTrigger => ("regime_trigger", "regime trigger"),
         DueOverride => ("due_override", "due-time override"),
         Notification => ("notification", "regulatory notification"),
+        Document => ("document", "generated document"),
     }
 );
 

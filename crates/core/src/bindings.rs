@@ -18,6 +18,11 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::audit::Actor::export_all_to(dir)?;
     crate::verify::VerifyReport::export_all_to(dir)?;
     crate::deadlines::CalendarChoice::export_all_to(dir)?;
+    crate::report::ReportRequest::export_all_to(dir)?;
+    crate::report::ReportChoices::export_all_to(dir)?;
+    crate::report::GeneratedReport::export_all_to(dir)?;
+    crate::report::ReportStep::export_all_to(dir)?;
+    crate::report::DocumentCheck::export_all_to(dir)?;
     export_phases(dir)
 }
 

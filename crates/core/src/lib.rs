@@ -13,6 +13,7 @@ pub mod people;
 pub mod phases;
 pub mod profile;
 pub mod record;
+pub mod report;
 pub mod store;
 mod text;
 pub mod verify;

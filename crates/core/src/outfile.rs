@@ -20,21 +20,50 @@ impl OutFile {
         }
         let name = path.file_name().ok_or_else(|| fail("name a file".into()))?.to_string_lossy();
         let tmp = path.with_file_name(format!(".{name}.firebreak-{}.tmp", std::process::id()));
-        let file =
-            std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| fail(e.to_string()))?;
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| {
+            fail(match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("the folder {} does not exist; choose an existing folder", folder.display())
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    format!("you may not create files in {} ({e}); choose another folder", folder.display())
+                }
+                std::io::ErrorKind::ReadOnlyFilesystem => {
+                    format!("{} is on a read-only disk; choose another folder", folder.display())
+                }
+                _ => e.to_string(),
+            })
+        })?;
         Ok(OutFile { path: path.to_path_buf(), tmp, file: Some(file) })
     }
 
     pub fn finish(mut self, text: &str) -> Result<std::path::PathBuf, Error> {
+        self.write(text.as_bytes())?;
+        self.persist()
+    }
+
+    /// Writes the whole content to the temporary file and makes it durable; the target is untouched until
+    /// [`OutFile::persist`], so a caller can record what it wrote first and give up on failure.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         use std::io::Write;
         let fail = |e: std::io::Error| Error::Io { message: format!("Cannot write {}: {e}.", self.path.display()) };
         let Some(mut file) = self.file.take() else {
             return Err(Error::Io { message: format!("{} was already written.", self.path.display()) });
         };
-        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(fail)?;
-        drop(file);
+        file.write_all(bytes).and_then(|()| file.sync_all()).map_err(fail)?;
+        Ok(())
+    }
+
+    /// Puts the written file in place of the target.
+    pub fn persist(self) -> Result<std::path::PathBuf, Error> {
+        let fail = |e: std::io::Error| Error::Io { message: format!("Cannot write {}: {e}.", self.path.display()) };
         std::fs::rename(&self.tmp, &self.path).map_err(fail)?;
         Ok(self.path.clone())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 

@@ -135,7 +135,7 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
     ] {
         compare(conn, entity, state, &mut expected, &mut value_problems);
     }
-    for table in crate::phases::TABLES {
+    for table in crate::phases::TABLES.iter().chain(crate::report::TABLES) {
         compare(conn, table.entity, table.stored_state(conn)?, &mut expected, &mut value_problems);
     }
     for ((entity, id), record) in &expected {

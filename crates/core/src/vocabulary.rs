@@ -58,6 +58,16 @@ choices!(
 );
 
 choices!(
+    /// The label printed on every page of a generated document: who may read it.
+    Classification, "Classification.ts" {
+        Internal => ("internal", "Internal"),
+        Confidential => ("confidential", "Confidential"),
+        Restricted => ("restricted", "Restricted"),
+        Privileged => ("privileged", "Privileged & Confidential — prepared at the direction of counsel"),
+    }
+);
+
+choices!(
     Severity, "Severity.ts" {
         Sev0 => ("sev0", "Sev 0 — material harm"),
         Sev1 => ("sev1", "Sev 1 — serious"),

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
     crate::phases::SCHEMA_V2,
     crate::phases::SCHEMA_V3,
+    &[crate::report::SCHEMA_V4],
 ];
 
 /// The schema version this build writes.

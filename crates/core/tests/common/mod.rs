@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub mod rich;
+
 use firebreak_core::incident::{self, Incident, IncidentFields};
 use firebreak_core::{Actor, Store};
 use tempfile::TempDir;

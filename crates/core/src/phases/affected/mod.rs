@@ -10,7 +10,7 @@ pub use import::{import_csv, import_delimited, import_tsv, ImportReport};
 pub(crate) use query::total;
 pub use query::{counts, list, ObjectCounts, ObjectPage, ObjectQuery, ObjectSort, SortDirection};
 pub use questions::{answer, answers, progress, QuestionAnswer};
-pub use recovery::{log_recovery, recovery_log, undecided_objects};
+pub use recovery::{incident_recovery_log, log_recovery, recovery_log, undecided_objects};
 
 use crate::audit::{self, Actor, Entity};
 use crate::error::{Error, Result};

@@ -47,6 +47,13 @@ pub fn recovery_log(store: &Store, key: &str, object: &str) -> Result<Vec<Recove
     )
 }
 
+/// Every object's completion log entries of one incident, oldest first (for reports).
+pub fn incident_recovery_log(store: &Store, key: &str) -> Result<Vec<RecoveryLogEntry>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    RECOVERY_LOG.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+}
+
 /// How many affected objects have no recovery action decided (the incident cannot move to monitoring while any do).
 pub fn undecided_objects(conn: &Connection, incident: &Incident) -> Result<u64> {
     Ok(conn.query_row(

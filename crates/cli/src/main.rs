@@ -14,6 +14,7 @@ mod playbook;
 mod postmortem;
 mod reenable;
 mod register;
+mod report;
 mod severity;
 
 use clap::{Args, Parser, Subcommand};
@@ -106,6 +107,9 @@ enum Command {
     /// The breach register of every incident involving personal data.
     #[command(subcommand)]
     Register(register::RegisterCommand),
+    /// PDF documents: `report ID --kind full|summary|notification|postmortem --out FILE.pdf`,
+    /// `report register --from DATE --to DATE --out FILE.pdf`, and `report check FILE.pdf`.
+    Report(report::ReportArgs),
 }
 
 #[derive(Subcommand)]
@@ -257,6 +261,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Notify(cmd) => notify::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Deadlines(args) => deadlines::run(&store, &out, args)?,
         Command::Register(cmd) => register::run(&store, &out, cmd)?,
+        Command::Report(args) => return report::run(&store, &out, &|| actor(cli, &store), args),
         Command::Clock(_) => {} // answered above, without the database
     }
     Ok(ExitCode::SUCCESS)

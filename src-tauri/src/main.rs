@@ -13,6 +13,7 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             reminders::start(app.handle().clone());
             web_process::reload_after_crash(app);
@@ -98,6 +99,12 @@ fn main() {
             commands::notification::breach_register,
             commands::notification::export_breach_register,
             commands::notification::export_calendar,
+            commands::report::report_choices,
+            commands::report::set_default_classification,
+            commands::report::generate_report,
+            commands::report::check_report,
+            commands::report::open_report,
+            commands::report::reveal_report,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -11,6 +11,7 @@ pub mod pause;
 pub mod playbook;
 pub mod postmortem;
 pub mod reenable;
+pub mod report;
 pub mod severity;
 
 use crate::state::{blocking, AppState};

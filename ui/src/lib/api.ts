@@ -1,7 +1,7 @@
 // The only module that talks to the Rust side. One typed function per Tauri command; a rejected invoke becomes
 // a thrown ApiFailure carrying the backend's stable error code (branch on `code`, never on message text).
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type { ApiError } from './bindings/ApiError';
@@ -72,6 +72,17 @@ export async function call<T>(command: string, args?: Record<string, unknown>): 
   }
 }
 
+/** Calls a command that reports as it goes: `onmessage` gets each message the command sends over the Channel it
+ *  receives as its `channel` argument, then the promise settles with the command's result. */
+export async function callWithChannel<T, M>(
+  command: string,
+  args: Record<string, unknown>,
+  channel: string,
+  onmessage: (message: M) => void,
+): Promise<T> {
+  return call<T>(command, { ...args, [channel]: new Channel<M>(onmessage) });
+}
+
 export const startup = (): Promise<Startup> => call('startup');
 export const saveProfile = (profile: Profile): Promise<Profile> => call('save_profile', { profile });
 export const timeZones = (): Promise<string[]> => call('time_zones');
@@ -99,14 +110,30 @@ export const setStatus = (id: string, status: Status, overrideReason: string | n
 // System file dialogs and files dropped on the window. Paths go to a Tauri command, which reads the file; the
 // window itself has no filesystem access.
 
-/** Lets the user pick files; resolves to their paths (empty when cancelled). */
-export async function pickFiles(options: { title: string; multiple?: boolean; extensions?: string[] }): Promise<string[]> {
+/** Which files a dialog offers: a name shown to the user and the extensions (no dot). */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+export const PDF_FILTER: FileFilter = { name: 'PDF documents', extensions: ['pdf'] };
+
+/** Lets the user pick files; resolves to their paths (empty when cancelled). `filter` names the offered files;
+ *  `extensions` alone offers them under their own names. */
+export async function pickFiles(options: {
+  title: string;
+  multiple?: boolean;
+  extensions?: string[];
+  filter?: FileFilter;
+}): Promise<string[]> {
+  const { extensions } = options;
+  const filter = options.filter ?? (extensions ? { name: extensions.join(', '), extensions } : undefined);
   try {
     const picked = await openDialog({
       title: options.title,
       multiple: options.multiple ?? true,
       directory: false,
-      filters: options.extensions ? [{ name: options.extensions.join(', '), extensions: options.extensions }] : undefined,
+      filters: filter ? [filter] : undefined,
     });
     if (picked === null) return [];
     return Array.isArray(picked) ? picked : [picked];
@@ -115,10 +142,19 @@ export async function pickFiles(options: { title: string; multiple?: boolean; ex
   }
 }
 
-/** Lets the user choose where to save a file; resolves to the path, or null when cancelled. */
-export async function pickSaveLocation(options: { title: string; defaultName: string }): Promise<string | null> {
+/** Lets the user choose where to save a file; resolves to the path, or null when cancelled. `defaultName` may be a
+ *  full path: the dialog then opens in its folder with its file name filled in. */
+export async function pickSaveLocation(options: {
+  title: string;
+  defaultName: string;
+  filter?: FileFilter;
+}): Promise<string | null> {
   try {
-    return await saveDialog({ title: options.title, defaultPath: options.defaultName });
+    return await saveDialog({
+      title: options.title,
+      defaultPath: options.defaultName,
+      filters: options.filter ? [options.filter] : undefined,
+    });
   } catch (e) {
     throw toFailure(e);
   }

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 /// What a value cut to its budget ends with.
 pub(crate) const CONTINUED: &str = " … (continued in the full report)";
 
-const BODY: f32 = 8.5;
+const BODY: f32 = 9.0;
 /// The largest line budget of a value.
 const MAX_LINES: usize = 4;
 const LABEL_SHARE: f32 = 0.27;

@@ -18,6 +18,12 @@ impl OutFile {
         if path.is_dir() {
             return Err(fail("it is a folder".into()));
         }
+        // Replacing a device, FIFO or socket (say /dev/null, as root) would break whatever uses it.
+        if let Ok(meta) = path.symlink_metadata() {
+            if !meta.is_file() && !meta.file_type().is_symlink() {
+                return Err(fail("it exists and is not a regular file; choose a file name".into()));
+            }
+        }
         let name = path.file_name().ok_or_else(|| fail("name a file".into()))?.to_string_lossy();
         let tmp = path.with_file_name(format!(".{name}.firebreak-{}.tmp", std::process::id()));
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -71,5 +77,41 @@ impl Drop for OutFile {
     fn drop(&mut self) {
         // Not finished (the command failed, or rename did): leave no temporary file behind.
         let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OutFile;
+    use std::os::unix::fs::FileTypeExt;
+    use std::path::Path;
+
+    #[test]
+    fn a_device_or_fifo_is_never_replaced() {
+        let err = OutFile::create(Path::new("/dev/null")).err().expect("refused");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "still the device");
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(OutFile::create(&fifo).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    #[test]
+    fn a_file_is_whole_or_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.pdf");
+        std::fs::write(&target, "previous").unwrap();
+        let mut file = OutFile::create(&target).unwrap();
+        file.write(b"new content").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous", "untouched until persisted");
+        drop(file);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous", "a dropped file changes nothing");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        let mut file = OutFile::create(&target).unwrap();
+        file.write(b"new content").unwrap();
+        file.persist().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new content");
     }
 }

@@ -45,7 +45,11 @@ clean:
 	cargo clean
 	rm -rf ui/dist tests/e2e/artifacts
 
-# Figures, not tests: imports 100,000 affected objects and times the table's filters and verify (release build).
+# Figures, not tests (release build): imports 100,000 affected objects and times the table's filters and verify;
+# then generates the full report of a large incident beside headless Chromium printing the same tables.
 .PHONY: bench
-bench:
+bench: deps
+	./scripts/install-deps.sh bench
+	cargo build --release -p firebreak-cli
 	cargo run --release -p firebreak-core --example bench_affected
+	cargo run --release -p firebreak-core --example bench_report

@@ -4,12 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_e2e=${1:-}
+mode=${1:-}
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 
 packages=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
-  libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils python3)
+  libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils qpdf python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,7 +37,20 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   (cd ui && npm ci --no-audit --no-fund)
 fi
 
-if [ "$need_e2e" = "e2e" ] && ! command -v tauri-driver >/dev/null; then
+# The benchmarks compare with headless Chromium and measure peak memory with GNU time (`make bench` only).
+if [ "$mode" = "bench" ]; then
+  bench_missing=()
+  for p in chromium time; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || bench_missing+=("$p")
+  done
+  if [ ${#bench_missing[@]} -gt 0 ]; then
+    echo "Installing benchmark packages: ${bench_missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${bench_missing[@]}"
+  fi
+fi
+
+if [ "$mode" = "e2e" ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked
 fi

@@ -5,7 +5,6 @@ use crate::output::Output;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use firebreak_core::deadlines::ContentItem;
-use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
     self, ClockState, DueOverride, IncidentClocks, NotificationStatus, RegimeClocks, StageView,
 };
@@ -79,7 +78,7 @@ struct StageDeadline<'a> {
 pub fn run(store: &Store, out: &Output, args: &DeadlinesArgs) -> Result<(), Error> {
     let now = Utc::now();
     if let Some(path) = &args.ics {
-        let file = OutFile::create(path)?;
+        let file = store.out_file(path)?;
         let text = match &args.id {
             Some(id) => notification::incident_deadlines_ics(store, id, now)?,
             None => notification::all_deadlines_ics(store, now)?,

@@ -6,7 +6,6 @@ use crate::output::Output;
 use chrono::Utc;
 use clap::Subcommand;
 use firebreak_core::deadlines::Regime;
-use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
     self, Decision, DecisionInput, Notification, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
 };
@@ -376,7 +375,7 @@ fn draft(
         None => first_open_stage(def, &regime_view(store, id, regime)?)?,
     };
     // Opened before drafting, so a path that cannot be written refuses the command before the draft is stored.
-    let target = file.as_deref().map(OutFile::create).transpose()?;
+    let target = file.as_deref().map(|f| store.out_file(f)).transpose()?;
     let n = notification::start(store, &actor()?, id, &def.id, &stage)?;
     let written = target.map(|t| t.finish(&n.text)).transpose()?;
     if out.json {

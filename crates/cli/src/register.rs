@@ -3,7 +3,6 @@
 
 use crate::output::Output;
 use clap::Subcommand;
-use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification;
 use firebreak_core::{Error, Store};
 use std::path::PathBuf;
@@ -23,7 +22,7 @@ pub enum RegisterCommand {
 pub fn run(store: &Store, out: &Output, cmd: &RegisterCommand) -> Result<(), Error> {
     match cmd {
         RegisterCommand::Export { csv } => {
-            let file = csv.as_deref().map(OutFile::create).transpose()?;
+            let file = csv.as_deref().map(|p| store.out_file(p)).transpose()?;
             let entries = notification::breach_register(store)?;
             let Some(file) = file else {
                 if out.json {

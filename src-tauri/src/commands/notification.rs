@@ -3,7 +3,6 @@
 use super::{actor, Reply};
 use crate::state::{blocking, AppState};
 use chrono::{DateTime, Utc};
-use firebreak_core::outfile::OutFile;
 use firebreak_core::phases::notification::{
     self, ApplicabilityAnswers, BreachEntry, DecisionInput, DueOverride, IncidentClocks, Notification,
     NotificationChanges, NotificationChoices, NotificationEdit, OpenClock, RegimeDecision, RegimeTrigger, SubmitInput,
@@ -133,7 +132,7 @@ pub async fn breach_register(state: State<'_, AppState>) -> Reply<Vec<BreachEntr
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_breach_register(state: State<'_, AppState>, dest: PathBuf) -> Reply<String> {
     blocking(state.store(), move |s| {
-        let file = OutFile::create(&dest)?;
+        let file = s.out_file(&dest)?;
         let csv = notification::breach_register_csv(&notification::breach_register(s)?);
         file.finish(&csv).map(|p| p.display().to_string())
     })
@@ -144,7 +143,7 @@ pub async fn export_breach_register(state: State<'_, AppState>, dest: PathBuf) -
 #[tauri::command(rename_all = "snake_case")]
 pub async fn export_calendar(state: State<'_, AppState>, dest: PathBuf) -> Reply<String> {
     blocking(state.store(), move |s| {
-        let file = OutFile::create(&dest)?;
+        let file = s.out_file(&dest)?;
         let ics = notification::all_deadlines_ics(s, Utc::now())?;
         file.finish(&ics).map(|p| p.display().to_string())
     })

@@ -57,6 +57,45 @@ impl Store {
         &self.path
     }
 
+    /// A file for an export (report, CSV, calendar, draft) at `target`, refused when `target` is one of Firebreak's
+    /// own files (see [`Store::refuse_own_file`]).
+    pub fn out_file(&self, target: &Path) -> Result<crate::outfile::OutFile> {
+        self.refuse_own_file(target)?;
+        crate::outfile::OutFile::create(target)
+    }
+
+    /// Refuses `target` as the destination of an export when it is one of Firebreak's own files: the database, its
+    /// journal, WAL, shared-memory and backup files, or anything in the evidence store. Writing a report there
+    /// would destroy the record or the evidence it is about.
+    pub fn refuse_own_file(&self, target: &Path) -> Result<()> {
+        let canonical_folder = |p: &Path| {
+            let folder = p.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            std::fs::canonicalize(folder).ok()
+        };
+        let (Some(db_folder), Some(target_folder)) = (canonical_folder(&self.path), canonical_folder(target)) else {
+            return Ok(());
+        };
+        let db_name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let database_file = target_folder == db_folder
+            && (name == db_name
+                || name.starts_with(&format!("{db_name}-"))
+                || name.starts_with(&format!("{db_name}.")));
+        let evidence = target_folder.starts_with(db_folder.join("evidence"));
+        if database_file || evidence {
+            let what = if evidence { "the evidence store" } else { "the database's own files" };
+            return Err(Error::invalid(
+                "path",
+                format!(
+                    "Cannot write {}: it is among {what} ({}). Choose another file name or folder.",
+                    target.display(),
+                    db_folder.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A connection with the house pragmas. Use for reads; writes go through [`Store::write`].
     pub fn connect(&self) -> Result<Connection> {
         self.raw_connection()

@@ -6,7 +6,7 @@ use crate::output::Output;
 use clap::{Args, Subcommand};
 use firebreak_core::report::{self, DocumentCheck, DocumentKind, GeneratedReport, ReportRequest};
 use firebreak_core::vocabulary::Classification;
-use firebreak_core::{Actor, Error, Store};
+use firebreak_core::{text, Actor, Error, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -61,7 +61,7 @@ enum ReportCommand {
         common: Common,
     },
     /// Whether FILE was generated from this database: when, by whom, from which audit entry, and how many audit
-    /// entries were recorded since. Exit 0 when known, 1 when not.
+    /// entries were recorded since. Exit 0 when known, 1 when not, 2 when FILE cannot be read.
     Check { file: PathBuf },
 }
 
@@ -73,7 +73,14 @@ pub fn run(
 ) -> Result<ExitCode, Error> {
     let (request, common) = match &args.command {
         Some(ReportCommand::Check { file }) => {
-            let check = report::check(store, file)?;
+            // 1 says "not ours"; a file that cannot be read at all is another answer, so scripts can tell them apart.
+            let check = match report::check(store, file) {
+                Ok(check) => check,
+                Err(e) => {
+                    eprintln!("firebreak: {}", text::visible(&e.to_string()));
+                    return Ok(ExitCode::from(2));
+                }
+            };
             print_check(out, &check);
             return Ok(if check.known { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
@@ -132,7 +139,7 @@ fn print_generated(out: &Output, g: &GeneratedReport) {
     }
     let about = g.incident.as_deref().map(|i| format!("{i}: ")).unwrap_or_default();
     let pages = if g.pages == 1 { "1 page".to_string() } else { format!("{} pages", g.pages) };
-    println!("{about}{}, {pages}, written to {}", g.kind.label(), g.path);
+    println!("{about}{}, {pages}, written to {}", g.kind.label(), text::one_line(&g.path));
     println!("SHA-256 {}", g.sha256);
 }
 
@@ -140,5 +147,5 @@ fn print_check(out: &Output, check: &DocumentCheck) {
     if out.json {
         return out.print_json(check);
     }
-    println!("{}", check.message);
+    println!("{}", text::one_line(&check.message));
 }

@@ -188,6 +188,20 @@ fn report_check_knows_its_own_files_exactly() {
     assert_eq!(CLI.run(&foreign, &["report", "check", &out]).status.code(), Some(1));
     let msg = CLI.fails(&e.db, &["report", "check", "/dev/zero"]);
     assert!(msg.contains("not a regular file"), "{msg}");
+    assert_eq!(CLI.run(&e.db, &["report", "check", "/dev/zero"]).status.code(), Some(2), "unreadable is not unknown");
+}
+
+#[test]
+fn what_the_terminal_shows_cannot_be_spoofed() {
+    let e = env();
+    let sneaky = Cli { actor: "Eve\u{1b}[2J\u{1b}[31m\nStatus closed" };
+    let out = e.path("sneaky.pdf");
+    sneaky.ok(&e.db, &["report", &e.id, "--kind", "summary", "--out", &out]);
+    let line = CLI.ok(&e.db, &["report", "check", &out]);
+    assert!(!line.contains('\u{1b}') && line.contains("\\x1B[2J"), "{line:?}");
+    assert_eq!(line.trim_end().lines().count(), 1, "one line, the newline shown: {line:?}");
+    let json = CLI.json(&e.db, &["report", "check", &out]);
+    assert_eq!(json["document"]["generated_by"], "Eve\u{1b}[2J\u{1b}[31m\nStatus closed", "JSON keeps the exact value");
 }
 
 #[test]

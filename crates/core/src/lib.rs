@@ -15,7 +15,7 @@ pub mod profile;
 pub mod record;
 pub mod report;
 pub mod store;
-mod text;
+pub mod text;
 pub mod verify;
 
 pub use audit::Actor;

@@ -326,6 +326,24 @@ fn refusals_name_the_problem_and_write_nothing() {
     register.to = Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
     refused(register, ErrorCode::InvalidInput, "starts");
 
+    // The database, its WAL and the evidence store are never overwritten by a document.
+    let evidence = db.dir.path().join("evidence");
+    let stored = std::fs::read_dir(&evidence).unwrap().next().unwrap().unwrap().path();
+    let db_bytes = std::fs::read(db.store.path()).unwrap().len();
+    for own in [db.store.path().to_path_buf(), db.dir.path().join("firebreak.db-wal"), stored.clone()] {
+        let before = verify::verify(&db.store).unwrap().entries;
+        let err = report::generate(&db.store, &dana(), &request(DocumentKind::Summary, &rich.id), &own, &mut |_| {})
+            .unwrap_err();
+        assert!(err.to_string().contains("Choose another file name or folder"), "{err}");
+        assert_eq!(verify::verify(&db.store).unwrap().entries, before);
+    }
+    assert!(verify::verify(&db.store).unwrap().intact);
+    assert!(std::fs::read(db.store.path()).unwrap().len() >= db_bytes);
+    assert!(firebreak_core::phases::evidence::reverify(&db.store, &dana(), &rich.id)
+        .unwrap()
+        .iter()
+        .all(|c| c.status == firebreak_core::phases::evidence::FileCheckStatus::Unchanged));
+
     let missing_folder = db.dir.path().join("no-such-folder").join("r.pdf");
     let before = verify::verify(&db.store).unwrap().entries;
     let err =

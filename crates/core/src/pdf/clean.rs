@@ -5,7 +5,6 @@
 //! has no glyph for (emoji, CJK) becomes U+FFFD. The result is idempotent: cleaning it again changes nothing.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use super::fonts::{self, REPLACEMENT};
 use super::Face;
@@ -27,20 +26,11 @@ fn classify(c: char, face: Option<Face>) -> Shown {
         '\n' => Shown::Itself,
         '\r' | '\u{2028}' | '\u{2029}' => Shown::Newline,
         '\t' => Shown::Tab,
-        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Shown::Escape,
+        c if crate::text::is_hidden_control(c) => Shown::Escape,
         _ => match face {
             Some(face) if !fonts::has_glyph(face, c) => Shown::Replacement,
             _ => Shown::Itself,
         },
-    }
-}
-
-fn escape(out: &mut String, c: char) {
-    let cp = c as u32;
-    if cp <= 0x9F {
-        let _ = write!(out, "\\x{cp:02X}");
-    } else {
-        let _ = write!(out, "\\u{{{cp:04X}}}");
     }
 }
 
@@ -76,7 +66,7 @@ fn clean_for(text: &str, face: Option<Face>, one_line: bool) -> Cow<'_, str> {
                 out.push(if one_line { ' ' } else { '\n' });
             }
             Shown::Tab => out.push_str(TAB),
-            Shown::Escape => escape(&mut out, c),
+            Shown::Escape => crate::text::push_escape(&mut out, c),
             Shown::Replacement => out.push(REPLACEMENT),
         }
     }

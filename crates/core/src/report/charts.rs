@@ -3,6 +3,7 @@
 //! affected objects by system and recovery status as stacked bars.
 
 use super::dossier::Dossier;
+use super::frame::Frame;
 use crate::pdf::{self, Anchor, Face, Figure, Rgb, Shape};
 use crate::phases::affected::ObjectStatus;
 use crate::phases::notification::ClockState;
@@ -292,13 +293,14 @@ fn text(x: f32, y: f32, text: &str, face: Face, size: f32, anchor: Anchor) -> Sh
 const MAX_BARS: usize = 12;
 
 /// Object counts per system and recovery status, systems with the most objects first; the tail in one "other" bar.
-pub(crate) fn objects_by_system(d: &Dossier) -> Vec<(String, BTreeMap<ObjectStatus, u64>)> {
+/// System names go through the frame like any free text (in the external copy a name may hide in one).
+pub(crate) fn objects_by_system(d: &Dossier, frame: &Frame) -> Vec<(String, BTreeMap<ObjectStatus, u64>)> {
     let mut by: BTreeMap<&str, BTreeMap<ObjectStatus, u64>> = BTreeMap::new();
     for o in &d.objects {
         *by.entry(o.system.as_str()).or_default().entry(o.status).or_default() += 1;
     }
     let mut rows: Vec<(String, BTreeMap<ObjectStatus, u64>)> =
-        by.into_iter().map(|(s, c)| (s.to_string(), c)).collect();
+        by.into_iter().map(|(s, c)| (frame.one_line(s), c)).collect();
     rows.sort_by(|a, b| b.1.values().sum::<u64>().cmp(&a.1.values().sum::<u64>()).then(a.0.cmp(&b.0)));
     if rows.len() > MAX_BARS {
         let tail = rows.split_off(MAX_BARS - 1);
@@ -322,8 +324,7 @@ pub(crate) fn status_color(s: ObjectStatus) -> Rgb {
     }
 }
 
-/// Horizontal stacked bars: one per system, segments by recovery status, with counts and a legend. System names
-/// are shown as recorded, also in the external copy (they name systems, not people).
+/// Horizontal stacked bars: one per system, segments by recovery status, with counts and a legend.
 pub(crate) fn stacked_bars(rows: &[(String, BTreeMap<ObjectStatus, u64>)], width: f32, size: f32) -> Figure {
     let mut shapes = Vec::new();
     if rows.is_empty() {

@@ -72,6 +72,8 @@ pub struct Dossier {
     pub reenable: ReenableView,
     pub guidance: Guidance,
     pub integrity: Integrity,
+    /// Who changed the incident's own fields (the timeline names them: "Status set to contained by …").
+    pub editors: BTreeSet<String>,
 }
 
 impl Dossier {
@@ -105,6 +107,7 @@ impl Dossier {
             reenable: reenable::view(store, key)?,
             guidance: guidance::guidance(store, key)?,
             integrity: integrity(store)?,
+            editors: incident::history(store, key)?.into_iter().map(|e| e.actor).collect(),
             incident,
         })
     }
@@ -148,6 +151,7 @@ impl Dossier {
         }
         names.extend(self.postmortem.remediation.iter().map(|r| r.owner.as_str()));
         names.extend(self.reenable.signoffs.iter().map(|s| s.approver.as_str()));
+        names.extend(self.editors.iter().map(String::as_str));
         names.into_iter().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string).collect()
     }
 }

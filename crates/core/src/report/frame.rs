@@ -74,6 +74,12 @@ impl Frame {
         self.redaction.text(text)
     }
 
+    /// A name that belongs on one line (a file, system or object name): free text whose line breaks are shown as
+    /// `\x0A`, so a name cannot pose as two table lines.
+    pub fn one_line(&self, text: &str) -> String {
+        crate::text::one_line(&self.redaction.text(text)).into_owned()
+    }
+
     /// The document around `blocks`: metadata, running header and footer.
     pub fn document(
         &self,

@@ -388,7 +388,7 @@ fn evidence(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {
             .map(|e| Row {
                 cells: vec![
                     Cell::text(e.kind.label()),
-                    Cell::text(frame.text(&e.original_name)),
+                    Cell::text(frame.one_line(&e.original_name)),
                     Cell::spans(vec![Span::mono(&e.sha256)]),
                     Cell::text(size_text(e.size)),
                     Cell::text(frame.person(&e.collected_by)),
@@ -422,7 +422,7 @@ fn evidence(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {
             .map(|c| {
                 vec![
                     frame.time(c.at),
-                    frame.text(names.get(c.file.as_str()).copied().unwrap_or(&c.file)),
+                    frame.one_line(names.get(c.file.as_str()).copied().unwrap_or(&c.file)),
                     c.action.label().into(),
                     frame.person(&c.by),
                     frame.text(&c.detail),
@@ -460,7 +460,7 @@ fn side_effects(d: &Dossier, frame: &Frame, width: f32, size: f32, b: &mut Vec<B
         c.by_system.len(),
         c.undecided
     )));
-    let mut figure = charts::stacked_bars(&charts::objects_by_system(d), width, size * 0.9);
+    let mut figure = charts::stacked_bars(&charts::objects_by_system(d, frame), width, size * 0.9);
     figure.caption = figure.caption.map(|c| format!("Figure 2. {c}"));
     b.push(Block::Figure(figure));
     b.push(h2("Affected objects"));
@@ -477,9 +477,9 @@ fn side_effects(d: &Dossier, frame: &Frame, width: f32, size: f32, b: &mut Vec<B
                 };
                 Row {
                     cells: vec![
-                        Cell::text(frame.text(&o.system)),
-                        Cell::text(frame.text(&o.object_type)),
-                        Cell::spans(vec![Span::mono(frame.text(&frame.redaction.object(&o.system, &o.object_id)))]),
+                        Cell::text(frame.one_line(&o.system)),
+                        Cell::text(frame.one_line(&o.object_type)),
+                        Cell::spans(vec![Span::mono(frame.one_line(&frame.redaction.object(&o.system, &o.object_id)))]),
                         Cell::text(o.action.label()),
                         Cell::text(frame.maybe_time(o.occurred_at)),
                         Cell::text(o.recovery_action.map(|a| a.label()).unwrap_or("Undecided")),
@@ -533,7 +533,11 @@ fn recovery(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {
         .map(|o| {
             (
                 o.id.as_str(),
-                format!("{} {}", frame.text(&o.system), frame.text(&frame.redaction.object(&o.system, &o.object_id))),
+                format!(
+                    "{} {}",
+                    frame.one_line(&o.system),
+                    frame.one_line(&frame.redaction.object(&o.system, &o.object_id))
+                ),
             )
         })
         .collect();

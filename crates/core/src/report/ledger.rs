@@ -198,7 +198,7 @@ pub fn check(store: &Store, path: &Path) -> Result<DocumentCheck> {
     let message = format!(
         "Known: {}{about}, generated {} by {} from audit entry #{} ({}…); {since}.{trail}",
         document.kind.label(),
-        crate::audit::format_instant(document.generated_at),
+        document.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
         document.generated_by,
         document.head_seq,
         &document.head_hash[..document.head_hash.len().min(12)],

@@ -18,7 +18,6 @@ pub use ledger::{check, DocumentCheck, DocumentKind, DocumentOptions, GeneratedD
 
 use crate::audit::{canonical, Actor, Entity};
 use crate::error::{Error, Result};
-use crate::outfile::OutFile;
 use crate::pdf;
 use crate::phases::notification;
 use crate::record::Table;
@@ -176,7 +175,7 @@ fn render_with(
                     .flat_map(|e| e.regimes.iter().filter_map(|r| r.decided_by.clone()))
                     .chain([actor.name.clone()])
                     .collect();
-                Redaction::external(&people, &names, "breach-register")
+                Redaction::external(&people, &names, &[], "breach-register")
             } else {
                 Redaction::internal()
             };
@@ -198,7 +197,9 @@ fn render_with(
             }
             let d = Dossier::read(store, key, at)?;
             let redaction = if request.external {
-                Redaction::external(&d.people, &d.names(actor), &d.incident.uuid)
+                let objects: Vec<(&str, &str)> =
+                    d.objects.iter().map(|o| (o.system.as_str(), o.object_id.as_str())).collect();
+                Redaction::external(&d.people, &d.names(actor), &objects, &d.incident.uuid)
             } else {
                 Redaction::internal()
             };
@@ -245,9 +246,9 @@ fn render_with(
     Ok(Prepared { bytes: rendered.bytes, pages: rendered.pages, record, incident_id: incident.map(|(_, id)| id) })
 }
 
-/// Generates the document and writes it to `out` whole, then records it in the audit trail. Refusals (an unknown
-/// incident, a regime that does not apply, a folder that is missing or read-only, a read-only database) leave no
-/// file behind and nothing in the trail.
+/// Generates the document, records it in the audit trail and writes it to `out` whole. Refusals (an unknown
+/// incident, a regime that does not apply, a folder that is missing or read-only, the database's own files, a
+/// read-only database) leave no file behind and nothing in the trail.
 pub fn generate(
     store: &Store,
     actor: &Actor,
@@ -256,30 +257,22 @@ pub fn generate(
     progress: &mut dyn FnMut(ReportStep),
 ) -> Result<GeneratedReport> {
     actor.validate()?;
-    let mut file = OutFile::create(out)?;
+    let mut file = store.out_file(out)?;
     let at = Utc::now().trunc_subsecs(0);
     let mut prepared = render_with(store, actor, request, at, progress)?;
     progress(ReportStep::Writing);
     file.write(&prepared.bytes)?;
     prepared.record.file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut placed: Option<PathBuf> = None;
-    let recorded = store.write(actor, |tx| {
-        let row = prepared.record.clone().insert(tx)?;
-        placed = Some(file.persist()?);
-        Ok(row)
-    });
-    let record = match recorded {
-        Ok(row) => row,
-        Err(e) => {
-            // The trail did not take it (the commit failed after the file was put in place): no unrecorded file stays.
-            if let Some(path) = placed {
-                let _ = std::fs::remove_file(path);
-            }
-            return Err(e);
-        }
-    };
+    // Recorded first, then put in place: a failed commit leaves the file that was at `out` untouched. A rename that
+    // fails after the commit is said plainly (the ledger then holds a document nobody has).
+    let record = store.write(actor, |tx| prepared.record.clone().insert(tx))?;
+    let path = file.persist().map_err(|e| Error::Io {
+        message: format!(
+            "{e} The document was recorded in the audit trail but is not at {}; generate it again.",
+            out.display()
+        ),
+    })?;
     progress(ReportStep::Done);
-    let path = placed.unwrap_or_else(|| out.to_path_buf());
     Ok(GeneratedReport {
         path: path.display().to_string(),
         sha256: record.sha256,

@@ -53,7 +53,7 @@ pub(crate) fn document(d: &Dossier, frame: &Frame) -> Document {
         field("Money lost or at risk", &p.impact_money.map(|m| format!("{m:.2}")).unwrap_or_else(|| NONE.into())),
         field("Customer impact", &frame.text(&f.customer_impact)),
     ]));
-    b.push(Block::Figure(charts::stacked_bars(&charts::objects_by_system(d), width, BODY * 0.75)));
+    b.push(Block::Figure(charts::stacked_bars(&charts::objects_by_system(d, frame), width, BODY * 0.75)));
 
     b.push(heading("Five whys"));
     if p.five_whys.iter().all(|w| w.trim().is_empty()) {

@@ -149,84 +149,8 @@ fn render_with(
         to: request.to,
     };
     let (rendered, incident, integrity) = match request.kind {
-        DocumentKind::Register => {
-            let (from, to) =
-                match (request.from, request.to) {
-                    (Some(from), Some(to)) if from <= to => (from, to),
-                    (Some(from), Some(to)) => {
-                        return Err(Error::invalid("from", format!("The period starts ({from}) after it ends ({to}).")))
-                    }
-                    _ => return Err(Error::invalid(
-                        "from",
-                        "Say which period the breach register extract covers: --from DATE --to DATE (e.g. 2026-01-01).",
-                    )),
-                };
-            let (entries, integrity, people, zone) = dossier::consistent(store, |s| {
-                Ok((
-                    notification::breach_register(s)?,
-                    dossier::integrity(s)?,
-                    crate::people::list(s)?,
-                    dossier::user_zone(s)?,
-                ))
-            })?;
-            let redaction = if request.external {
-                let names = entries
-                    .iter()
-                    .flat_map(|e| e.regimes.iter().filter_map(|r| r.decided_by.clone()))
-                    .chain([actor.name.clone()])
-                    .collect();
-                Redaction::external(&people, &names, &[], "breach-register")
-            } else {
-                Redaction::internal()
-            };
-            let frame = Frame { kind: request.kind, at, by: actor.clone(), zone, classification, redaction, integrity };
-            let entries = register::in_range(entries, &frame, from, to);
-            progress(ReportStep::LayingOut);
-            (pdf::render(&register::document(&entries, &frame, from, to))?, None, frame.integrity)
-        }
-        kind => {
-            let key = request.incident.as_deref().map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
-                Error::invalid("incident", format!("Say which incident the {} is about.", kind.label().to_lowercase()))
-            })?;
-            if kind == DocumentKind::Notification && (request.regime.is_none() || request.stage.is_none()) {
-                return Err(Error::invalid(
-                    "regime",
-                    "A regulator notification is for one regime and stage: give both (e.g. --regime gdpr-art33 --stage \
-                     notification). `firebreak deadlines ID` lists them.",
-                ));
-            }
-            let d = Dossier::read(store, key, at)?;
-            let redaction = if request.external {
-                let objects: Vec<(&str, &str)> =
-                    d.objects.iter().map(|o| (o.system.as_str(), o.object_id.as_str())).collect();
-                Redaction::external(&d.people, &d.names(actor), &objects, &d.incident.uuid)
-            } else {
-                Redaction::internal()
-            };
-            let frame = Frame {
-                kind,
-                at,
-                by: actor.clone(),
-                zone: d.zone,
-                classification,
-                redaction,
-                integrity: d.integrity.clone(),
-            };
-            progress(ReportStep::LayingOut);
-            let rendered = match kind {
-                DocumentKind::Full => pdf::render(&full::document(&d, &frame))?,
-                DocumentKind::Summary => summary::render(&d, &frame)?,
-                DocumentKind::Postmortem => pdf::render(&pack::document(&d, &frame))?,
-                DocumentKind::Notification => pdf::render(&regulator::document(
-                    &d,
-                    &frame,
-                    request.regime.as_deref().unwrap_or_default(),
-                    request.stage.as_deref().unwrap_or_default(),
-                )?)?,
-                DocumentKind::Register => unreachable!("handled above"),
-            };
-            (rendered, Some((d.incident.uuid.clone(), d.incident.id.clone())), frame.integrity)
-        }
+        DocumentKind::Register => register_pdf(store, actor, request, at, classification, progress)?,
+        kind => incident_pdf(store, actor, request, kind, at, classification, progress)?,
     };
     let record = GeneratedDocument {
         id: GeneratedDocument::new_id(),
@@ -244,6 +168,90 @@ fn render_with(
         generated_at: at,
     };
     Ok(Prepared { bytes: rendered.bytes, pages: rendered.pages, record, incident_id: incident.map(|(_, id)| id) })
+}
+
+/// A rendered document, the incident it is about (UUID, human ID) and the trail state it was generated from.
+type Laid = (pdf::Rendered, Option<(String, String)>, dossier::Integrity);
+
+fn register_pdf(
+    store: &Store,
+    actor: &Actor,
+    request: &ReportRequest,
+    at: DateTime<Utc>,
+    classification: Classification,
+    progress: &mut dyn FnMut(ReportStep),
+) -> Result<Laid> {
+    let (from, to) = match (request.from, request.to) {
+        (Some(from), Some(to)) if from <= to => (from, to),
+        (Some(from), Some(to)) => {
+            return Err(Error::invalid("from", format!("The period starts ({from}) after it ends ({to}).")))
+        }
+        _ => {
+            return Err(Error::invalid(
+                "from",
+                "Say which period the breach register extract covers: --from DATE --to DATE (e.g. 2026-01-01).",
+            ))
+        }
+    };
+    let (entries, integrity, people, zone) = dossier::consistent(store, |s| {
+        Ok((notification::breach_register(s)?, dossier::integrity(s)?, crate::people::list(s)?, dossier::user_zone(s)?))
+    })?;
+    let redaction = if request.external {
+        let names = entries
+            .iter()
+            .flat_map(|e| e.regimes.iter().filter_map(|r| r.decided_by.clone()))
+            .chain([actor.name.clone()])
+            .collect();
+        Redaction::external(&people, &names, &[], "breach-register")
+    } else {
+        Redaction::internal()
+    };
+    let frame =
+        Frame { kind: DocumentKind::Register, at, by: actor.clone(), zone, classification, redaction, integrity };
+    let entries = register::in_range(entries, &frame, from, to);
+    progress(ReportStep::LayingOut);
+    Ok((pdf::render(&register::document(&entries, &frame, from, to))?, None, frame.integrity))
+}
+
+fn incident_pdf(
+    store: &Store,
+    actor: &Actor,
+    request: &ReportRequest,
+    kind: DocumentKind,
+    at: DateTime<Utc>,
+    classification: Classification,
+    progress: &mut dyn FnMut(ReportStep),
+) -> Result<Laid> {
+    let key = request.incident.as_deref().map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| {
+        Error::invalid("incident", format!("Say which incident the {} is about.", kind.label().to_lowercase()))
+    })?;
+    let notification =
+        match (kind, request.regime.as_deref(), request.stage.as_deref()) {
+            (DocumentKind::Notification, Some(regime), Some(stage)) => Some((regime, stage)),
+            (DocumentKind::Notification, _, _) => return Err(Error::invalid(
+                "regime",
+                "A regulator notification is for one regime and stage: give both (e.g. --regime gdpr-art33 --stage \
+                 notification). `firebreak deadlines ID` lists them.",
+            )),
+            _ => None,
+        };
+    let d = Dossier::read(store, key, at)?;
+    let redaction = if request.external {
+        let objects: Vec<(&str, &str)> = d.objects.iter().map(|o| (o.system.as_str(), o.object_id.as_str())).collect();
+        Redaction::external(&d.people, &d.names(actor), &objects, &d.incident.uuid)
+    } else {
+        Redaction::internal()
+    };
+    let frame =
+        Frame { kind, at, by: actor.clone(), zone: d.zone, classification, redaction, integrity: d.integrity.clone() };
+    progress(ReportStep::LayingOut);
+    let rendered = match (kind, notification) {
+        (DocumentKind::Summary, _) => summary::render(&d, &frame)?,
+        (DocumentKind::Postmortem, _) => pdf::render(&pack::document(&d, &frame))?,
+        (_, Some((regime, stage))) => pdf::render(&regulator::document(&d, &frame, regime, stage)?)?,
+        _ => pdf::render(&full::document(&d, &frame))?,
+    };
+    Ok((rendered, Some((d.incident.uuid.clone(), d.incident.id.clone())), frame.integrity))
 }
 
 /// Generates the document, records it in the audit trail and writes it to `out` whole. Refusals (an unknown

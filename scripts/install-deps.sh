@@ -8,17 +8,23 @@ mode=${1:-}
 sudo=""
 if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 
-packages=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
-  libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils qpdf python3)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing system packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-fi
+# Installs the Debian packages of "$@" that are not installed yet; $1 says what they are for.
+install_missing() {
+  local what=$1
+  shift
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing $what: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+install_missing "system packages" build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev \
+  libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils qpdf python3
 
 if ! command -v cargo >/dev/null; then
   echo "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2
@@ -39,15 +45,7 @@ fi
 
 # The benchmarks compare with headless Chromium and measure peak memory with GNU time (`make bench` only).
 if [ "$mode" = "bench" ]; then
-  bench_missing=()
-  for p in chromium time; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || bench_missing+=("$p")
-  done
-  if [ ${#bench_missing[@]} -gt 0 ]; then
-    echo "Installing benchmark packages: ${bench_missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${bench_missing[@]}"
-  fi
+  install_missing "benchmark packages" chromium time
 fi
 
 if [ "$mode" = "e2e" ] && ! command -v tauri-driver >/dev/null; then

@@ -227,12 +227,7 @@ impl Canvas {
         if self.dry {
             return;
         }
-        let mode = match (fill, stroke) {
-            (Some(_), Some(_)) => PaintMode::FillStroke,
-            (Some(_), None) => PaintMode::Fill,
-            (None, Some(_)) => PaintMode::Stroke,
-            (None, None) => return,
-        };
+        let Some(mode) = paint_mode(fill, stroke) else { return };
         self.end_text();
         if let Some(c) = fill {
             self.set_fill(c);
@@ -268,12 +263,7 @@ impl Canvas {
         if self.dry {
             return;
         }
-        let mode = match (fill, stroke) {
-            (Some(_), Some(_)) => PaintMode::FillStroke,
-            (Some(_), None) => PaintMode::Fill,
-            (None, Some(_)) => PaintMode::Stroke,
-            (None, None) => return,
-        };
+        let Some(mode) = paint_mode(fill, stroke) else { return };
         if points.len() < 2 {
             return;
         }
@@ -554,4 +544,14 @@ impl Footer {
 
 pub(crate) fn page_label(n: usize, pages: usize) -> String {
     format!("Page {n} of {pages}")
+}
+
+/// How a shape with this fill and stroke is painted; `None` when it would not show at all.
+fn paint_mode(fill: Option<Rgb>, stroke: Option<Stroke>) -> Option<PaintMode> {
+    match (fill, stroke) {
+        (Some(_), Some(_)) => Some(PaintMode::FillStroke),
+        (Some(_), None) => Some(PaintMode::Fill),
+        (None, Some(_)) => Some(PaintMode::Stroke),
+        (None, None) => None,
+    }
 }

@@ -133,11 +133,10 @@ impl Table {
             let id: String = row.get("uuid")?;
             let mut values = Vec::with_capacity(self.fields.len());
             for field in self.fields {
+                // The exact stored text: SQL lookups compare it byte for byte, so an equivalent spelling written by
+                // another program (a space, a `\u0022` escape) would silently move the row out of its incident.
                 let raw: Option<String> = row.get(*field)?;
-                // Columns hold canonical JSON already; re-canonicalising catches hand-written equivalents too.
-                let value =
-                    raw.map(|r| serde_json::from_str::<Value>(&r).ok().and_then(|v| canonical(&v)).unwrap_or(r));
-                values.push((field.to_string(), value));
+                values.push((field.to_string(), raw));
             }
             out.push((id, values));
         }

@@ -409,10 +409,8 @@ fn column_text(is_list: bool, canonical: &Option<String>) -> Option<String> {
 pub(crate) fn column_canonical(spec_is_list: bool, raw: Option<String>) -> Option<String> {
     let raw = raw?;
     if spec_is_list {
-        match serde_json::from_str::<Value>(&raw) {
-            Ok(v) => canonical(&v),
-            Err(_) => Some(raw),
-        }
+        // A list column holds the canonical JSON itself; compared as stored, so no equivalent spelling passes.
+        Some(raw)
     } else {
         canonical(&Value::String(raw))
     }

@@ -35,6 +35,11 @@ pub struct Rich {
 }
 
 pub fn rich(db: &Db) -> Rich {
+    rich_with(db, OBJECTS)
+}
+
+/// The rich incident with `objects` affected objects (every phase is still filled).
+pub fn rich_with(db: &Db, objects: usize) -> Rich {
     let store = &db.store;
     let a = dana();
     for (name, role, email, phone) in [
@@ -125,7 +130,7 @@ pub fn rich(db: &Db) -> Rich {
     }
     let mut csv =
         String::from("system,object_type,object_id,action,occurred_at,recovery_action,recovery_owner,status\n");
-    for n in 0..OBJECTS {
+    for n in 0..objects {
         let system = ["ERP", "Mail", "CRM"][n % 3];
         let status = ["open", "in_progress", "recovered", "not_needed"][n % 4];
         let at = (detected + Duration::minutes(n as i64)).to_rfc3339();

@@ -6,6 +6,7 @@ use firebreak_core::audit;
 use firebreak_core::phases::affected::{
     self, AgentAction, AuditQuestion, NewAffectedObject, ObjectChanges, ObjectQuery, ObjectStatus, RecoveryAction,
 };
+use firebreak_core::text::one_line;
 use firebreak_core::{Actor, Error, Store};
 use std::path::{Path, PathBuf};
 
@@ -120,7 +121,13 @@ pub fn run(
             if out.json {
                 out.print_json(&object);
             } else {
-                println!("Added {} {} {} (row ID {})", object.system, object.object_type, object.object_id, object.id);
+                println!(
+                    "Added {} {} {} (row ID {})",
+                    one_line(&object.system),
+                    one_line(&object.object_type),
+                    one_line(&object.object_id),
+                    object.id
+                );
             }
         }
         AffectedCommand::List { id, system, action, status } => {
@@ -143,15 +150,15 @@ pub fn run(
                 for r in &rows {
                     println!(
                         "{:<16} {:<16} {:<20} {:<10} {:<20} {:<13} {:<16} {}{}",
-                        r.system,
-                        r.object_type,
-                        r.object_id,
+                        one_line(&r.system),
+                        one_line(&r.object_type),
+                        one_line(&r.object_id),
                         r.action.key(),
                         r.occurred_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or("-".into()),
                         r.recovery_action.map(|a| a.key()).unwrap_or("-"),
-                        if r.recovery_owner.is_empty() { "-" } else { &r.recovery_owner },
+                        one_line(if r.recovery_owner.is_empty() { "-" } else { &r.recovery_owner }),
                         r.status.key(),
-                        r.verified_by.as_deref().map(|v| format!(" (verified by {v})")).unwrap_or_default()
+                        r.verified_by.as_deref().map(|v| format!(" (verified by {})", one_line(v))).unwrap_or_default()
                     );
                 }
             }
@@ -187,8 +194,8 @@ pub fn run(
             } else {
                 println!(
                     "{} {}: recovery {}, status {}.",
-                    object.system,
-                    object.object_id,
+                    one_line(&object.system),
+                    one_line(&object.object_id),
                     object.recovery_action.map(|a| a.key()).unwrap_or("undecided"),
                     object.status.key()
                 );
@@ -199,7 +206,7 @@ pub fn run(
             if out.json {
                 out.print_json(&entry);
             } else {
-                println!("Logged at {}: {}", audit::format_instant(entry.at), entry.note);
+                println!("Logged at {}: {}", audit::format_instant(entry.at), one_line(&entry.note));
             }
         }
     }
@@ -231,7 +238,7 @@ pub fn run_questions(
             } else {
                 for a in &answers {
                     let answer = if a.answer.is_empty() { "—" } else { &a.answer };
-                    println!("{:<12} {:<42} {answer}", a.question.key(), a.question.label());
+                    println!("{:<12} {:<42} {}", a.question.key(), a.question.label(), one_line(answer));
                 }
             }
         }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::Args;
 use firebreak_core::deadlines::{self, StageClock};
+use firebreak_core::text::one_line;
 use firebreak_core::{profile, Error};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -69,9 +70,11 @@ pub fn run(args: &ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<()
     }
     // The facts behind some regimes were seen only in secondary sources; say so wherever their clocks are shown.
     let mark = if regime.verified { "" } else { " [UNVERIFIED: check the legal source before relying on it]" };
-    println!("{} — {}{mark}", regime.id, regime.name);
-    let width = stages.iter().map(|s| s.stage.len()).max().unwrap_or(0);
-    for s in &stages {
+    println!("{} — {}{mark}", one_line(&regime.id), one_line(&regime.name));
+    // Escaped first, so the column is as wide as the longest stage name shown.
+    let names: Vec<_> = stages.iter().map(|s| one_line(&s.stage)).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (s, name) in stages.iter().zip(&names) {
         let when = match (s.due, &s.waits_for) {
             (Some(due), _) => format!(
                 "due {} ({} {})",
@@ -79,10 +82,10 @@ pub fn run(args: &ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<()
                 due.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S"),
                 zone
             ),
-            (None, Some(w)) => format!("waits for {w}"),
+            (None, Some(w)) => format!("waits for {}", one_line(w)),
             (None, None) => "no fixed deadline".to_string(),
         };
-        println!("{:<width$}  {when}  — {}", s.stage, s.rule);
+        println!("{name:<width$}  {when}  — {}", one_line(&s.rule));
     }
     Ok(())
 }

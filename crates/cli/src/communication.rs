@@ -4,6 +4,7 @@ use crate::output::Output;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use firebreak_core::phases::communication::{self, Audience, Communication, EditCommunication};
+use firebreak_core::text::{one_line, visible};
 use firebreak_core::{Actor, Error, Store};
 use std::path::PathBuf;
 
@@ -72,9 +73,9 @@ pub fn run(
                     v.label,
                     if v.required { "yes" } else { "no" },
                     c.map_or("-", |c| c.status.key()),
-                    v.when_to_tell,
-                    c.map_or("", |c| c.owner.as_str()),
-                    v.required_because
+                    one_line(&v.when_to_tell),
+                    one_line(c.map_or("", |c| c.owner.as_str())),
+                    one_line(&v.required_because)
                 );
             }
         }
@@ -84,11 +85,12 @@ pub fn run(
                 out.print_json(&c);
                 return Ok(());
             }
-            print!("{}", c.message);
+            // The message is a block of lines on purpose: its line feeds stay, every other control character is shown.
+            print!("{}", visible(&c.message));
         }
         CommsCommand::Approve { id, audience, approver } => {
             let c = communication::approve(store, &actor()?, id, parse_audience(audience)?, approver)?;
-            done(out, &c, &format!("approved by {}", c.approved_by.as_deref().unwrap_or_default()));
+            done(out, &c, &format!("approved by {}", one_line(c.approved_by.as_deref().unwrap_or_default())));
         }
         CommsCommand::Sent { id, audience, via, at } => {
             let at = match at {
@@ -96,7 +98,7 @@ pub fn run(
                 None => Utc::now(),
             };
             let c = communication::mark_sent(store, &actor()?, id, parse_audience(audience)?, at, via)?;
-            done(out, &c, &format!("marked sent via {}", c.sent_via.as_deref().unwrap_or_default()));
+            done(out, &c, &format!("marked sent via {}", one_line(c.sent_via.as_deref().unwrap_or_default())));
         }
         CommsCommand::Set { id, audience, required, because, when, message_file, owner } => {
             let required = match required.as_deref().map(str::trim) {
@@ -126,7 +128,7 @@ pub fn run(
                 return Ok(());
             }
             if let Some(notice) = &edit.notice {
-                println!("{notice}");
+                println!("{}", one_line(notice));
             }
             println!("Message to {} saved ({}).", edit.communication.audience.label(), edit.communication.status.key());
         }

@@ -4,6 +4,7 @@ use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::phases::containment::{self, ContainmentArea, ContainmentStatus};
+use firebreak_core::text::one_line;
 use firebreak_core::{Error, Store};
 
 #[derive(Subcommand)]
@@ -43,10 +44,10 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &ContainCommand) 
             }
             for l in lines {
                 let who = match (&l.done_by, l.done_at) {
-                    (Some(by), Some(at)) => format!("{by} at {}", format_instant(at)),
+                    (Some(by), Some(at)) => format!("{} at {}", one_line(by), format_instant(at)),
                     _ => String::new(),
                 };
-                let text = format!("{:<24} {:<10} {:<40} {}", l.area.key(), l.status.key(), who, l.note);
+                let text = format!("{:<24} {:<10} {:<40} {}", l.area.key(), l.status.key(), who, one_line(&l.note));
                 println!("{}", text.trim_end());
             }
         }

@@ -1,13 +1,14 @@
 //! `firebreak deadlines`: an incident's regulatory clocks — every applicable regime's stages with their due times
 //! (your zone and the authority's), state, what they wait for, and legal overrides — or them all as a calendar file.
 
-use crate::output::Output;
+use crate::output::{path_line, Output};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use firebreak_core::deadlines::ContentItem;
 use firebreak_core::phases::notification::{
     self, ClockState, DueOverride, IncidentClocks, NotificationStatus, RegimeClocks, StageView,
 };
+use firebreak_core::text::one_line;
 use firebreak_core::{audit, Error, Store};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -88,7 +89,7 @@ pub fn run(store: &Store, out: &Output, args: &DeadlinesArgs) -> Result<(), Erro
         if out.json {
             out.print_json(&serde_json::json!({ "path": path.display().to_string(), "events": events }));
         } else {
-            println!("{} ({events} deadline{})", path.display(), if events == 1 { "" } else { "s" });
+            println!("{} ({events} deadline{})", path_line(&path), if events == 1 { "" } else { "s" });
         }
         return Ok(());
     }
@@ -123,9 +124,9 @@ fn all(store: &Store, out: &Output, now: DateTime<Utc>) -> Result<(), Error> {
             c.due.format("%Y-%m-%d %H:%M"),
             c.state.label(),
             c.incident,
-            c.regime,
-            c.regime_name,
-            c.stage
+            one_line(&c.regime),
+            one_line(&c.regime_name),
+            one_line(&c.stage)
         );
     }
     Ok(())
@@ -179,7 +180,7 @@ fn stage(s: &StageView) -> StageDeadline<'_> {
 
 fn print(store: &Store, view: &IncidentClocks) -> Result<(), Error> {
     let incident = firebreak_core::incident::get(store, &view.incident)?;
-    println!("{} — {}", view.incident, incident.fields.title);
+    println!("{} — {}", view.incident, one_line(&incident.fields.title));
     let applicable: Vec<&RegimeClocks> = view.regimes.iter().filter(|r| r.applicable).collect();
     if applicable.is_empty() {
         println!(
@@ -193,9 +194,10 @@ fn print(store: &Store, view: &IncidentClocks) -> Result<(), Error> {
         let mark = if r.verified { "" } else { " [UNVERIFIED: check the legal source before relying on it]" };
         let how = if r.confirmed { "applies" } else { "suggested, not confirmed" };
         println!();
-        println!("{} ({}){mark} — {how}; authority zone {}", r.name, r.regime, r.zone);
+        let (name, regime, zone) = (one_line(&r.name), one_line(&r.regime), one_line(&r.zone));
+        println!("{name} ({regime}){mark} — {how}; authority zone {zone}");
         if let Some(problem) = &r.problem {
-            println!("  ! {problem}");
+            println!("  ! {}", one_line(problem));
         }
         for s in &r.stages {
             let when = match (&s.due_user, &s.waits_for, s.started_at) {
@@ -204,21 +206,23 @@ fn print(store: &Store, view: &IncidentClocks) -> Result<(), Error> {
                 (None, None, Some(start)) => format!("running since {}", audit::format_instant(start)),
                 (None, None, None) => "no fixed deadline".into(),
             };
-            println!("  {:<16} {:<20} {when}", s.stage, s.state.label());
+            println!("  {:<16} {:<20} {}", one_line(&s.stage), s.state.label(), one_line(&when));
             let pad = "";
             if s.due_authority.is_some() && s.due_authority != s.due_user {
-                println!("  {pad:<16} {pad:<20} authority: {}", s.due_authority.as_deref().unwrap_or_default());
+                let due = one_line(s.due_authority.as_deref().unwrap_or_default());
+                println!("  {pad:<16} {pad:<20} authority: {due}");
             }
             if let Some(o) = s.due_override.as_ref().filter(|o| o.due.is_some()) {
                 let computed = s.computed_due.map(audit::format_instant).unwrap_or_else(|| "none".into());
-                println!("  {pad:<16} {pad:<20} override by {} (computed {computed}): {}", o.decided_by, o.reason);
+                let (by, reason) = (one_line(&o.decided_by), one_line(&o.reason));
+                println!("  {pad:<16} {pad:<20} override by {by} (computed {computed}): {reason}");
             }
             if let Some(at) = s.submitted_at {
                 println!("  {pad:<16} {pad:<20} submitted {}", audit::format_instant(at));
             }
-            println!("  {pad:<16} {pad:<20} rule: {}", s.rule);
+            println!("  {pad:<16} {pad:<20} rule: {}", one_line(&s.rule));
             if let Some(note) = &s.working_day_note {
-                println!("  {pad:<16} {pad:<20} note: {note}");
+                println!("  {pad:<16} {pad:<20} note: {}", one_line(note));
             }
         }
     }

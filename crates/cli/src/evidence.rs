@@ -1,9 +1,10 @@
 //! `firebreak evidence …`: the evidence kinds, attached files, export, re-verification and chain of custody.
 
-use crate::output::Output;
+use crate::output::{path_line, Output};
 use clap::Subcommand;
 use firebreak_core::audit;
 use firebreak_core::phases::evidence::{self, EvidenceKind, EvidenceStatus, FileCheckStatus};
+use firebreak_core::text::one_line;
 use firebreak_core::{Actor, Error, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +53,7 @@ pub fn run(
             if out.json {
                 out.print_json(&item);
             } else {
-                println!("{}: {} is {}.", id.trim(), kind.label(), status.label().to_lowercase());
+                println!("{}: {} is {}.", one_line(id.trim()), kind.label(), status.label().to_lowercase());
             }
         }
         EvidenceCommand::Attach { id, kind, file, note } => {
@@ -63,7 +64,7 @@ pub fn run(
             } else {
                 println!(
                     "Attached {} ({} bytes, sha256 {}) as {}; file ID {}",
-                    attached.original_name,
+                    one_line(&attached.original_name),
                     attached.size,
                     attached.sha256,
                     kind.label().to_lowercase(),
@@ -78,7 +79,8 @@ pub fn run(
                 out.print_json(&serde_json::json!({ "items": items, "files": files }));
             } else {
                 for item in &items {
-                    let reason = if item.reason.is_empty() { String::new() } else { format!("  ({})", item.reason) };
+                    let reason =
+                        if item.reason.is_empty() { String::new() } else { format!("  ({})", one_line(&item.reason)) };
                     println!("{:<30} {:<15} {} file(s){reason}", item.kind.label(), item.status.label(), item.files);
                 }
                 if !files.is_empty() {
@@ -91,7 +93,7 @@ pub fn run(
                             f.kind.key(),
                             f.size,
                             &f.sha256[..16.min(f.sha256.len())],
-                            f.original_name
+                            one_line(&f.original_name)
                         );
                     }
                 }
@@ -102,7 +104,7 @@ pub fn run(
             if out.json {
                 out.print_json(&serde_json::json!({ "path": written.display().to_string() }));
             } else {
-                println!("{}", written.display());
+                println!("{}", path_line(&written));
             }
         }
         EvidenceCommand::Reverify { id } => {
@@ -120,7 +122,8 @@ pub fn run(
                 println!("All {} evidence file(s) match their SHA-256.", checks.len());
             }
             if !failed.is_empty() {
-                eprintln!("firebreak: re-verification failed: {}. The custody log records this.", failed.join("; "));
+                let failed = failed.join("; ");
+                eprintln!("firebreak: re-verification failed: {}. The custody log records this.", one_line(&failed));
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -132,9 +135,10 @@ pub fn run(
                 let names: std::collections::HashMap<String, String> =
                     evidence::files(store, id)?.into_iter().map(|f| (f.id, f.original_name)).collect();
                 for e in &events {
-                    let name = names.get(&e.file).map(String::as_str).unwrap_or("?");
-                    let detail = if e.detail.is_empty() { String::new() } else { format!("  {}", e.detail) };
-                    println!("{}  {:<20} {:<22} {name}{detail}", audit::format_instant(e.at), e.by, e.action.label());
+                    let name = one_line(names.get(&e.file).map(String::as_str).unwrap_or("?"));
+                    let detail = if e.detail.is_empty() { String::new() } else { format!("  {}", one_line(&e.detail)) };
+                    let (at, by) = (audit::format_instant(e.at), one_line(&e.by));
+                    println!("{at}  {by:<20} {:<22} {name}{detail}", e.action.label());
                 }
             }
         }

@@ -21,6 +21,7 @@ use clap::{Args, Parser, Subcommand};
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
 use firebreak_core::people::{self, PersonDetails};
 use firebreak_core::phases::guidance;
+use firebreak_core::text::one_line;
 use firebreak_core::vocabulary::Status;
 use firebreak_core::{profile, verify, Actor, Error, ErrorCode, Store};
 use serde_json::{Map, Value};
@@ -211,10 +212,11 @@ fn main() -> ExitCode {
                 ErrorCode::ConfirmationRequired => " (add --confirm-early-awareness)",
                 _ => "",
             };
-            eprintln!("firebreak: {e}{hint}");
+            // Messages quote what was typed: one line each, control characters shown, never sent to the terminal.
+            eprintln!("firebreak: {}{hint}", one_line(&e.to_string()));
             if let Error::GateBlocked { missing, .. } = &e {
                 for item in missing {
-                    eprintln!("  - {item}");
+                    eprintln!("  - {}", one_line(item));
                 }
             }
             ExitCode::FAILURE

@@ -2,13 +2,14 @@
 //! answer, decide each regime, record its triggers, draft, fill in, approve, submit.
 
 use crate::communication::parse_instant;
-use crate::output::Output;
+use crate::output::{path_line, Output};
 use chrono::Utc;
 use clap::Subcommand;
 use firebreak_core::deadlines::Regime;
 use firebreak_core::phases::notification::{
     self, Decision, DecisionInput, Notification, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
 };
+use firebreak_core::text::{one_line, visible};
 use firebreak_core::{audit, Actor, Error, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -166,8 +167,8 @@ pub fn run(
             if out.json {
                 out.print_json(&answers);
             } else {
-                let shown = if value.trim().is_empty() { "(cleared)" } else { value.trim() };
-                println!("{}: {} = {shown}", id.trim(), question.trim());
+                let shown = one_line(if value.trim().is_empty() { "(cleared)" } else { value.trim() });
+                println!("{}: {} = {shown}", one_line(id.trim()), one_line(question.trim()));
             }
         }
         NotifyCommand::Regimes { id } => regimes(store, out, id)?,
@@ -186,9 +187,10 @@ pub fn run(
                 out.print_json(&d);
             } else {
                 let name = regime_name(store, &d.regime)?;
-                let variant = d.variant.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
+                let variant = d.variant.as_deref().map(|v| format!(" ({})", one_line(v))).unwrap_or_default();
                 let what = if decision == Decision::Applies { "applies" } else { "does not apply" };
-                println!("{name}{variant} {what} to {} — decided by {}.", id.trim(), d.decided_by.unwrap_or_default());
+                let (id, by) = (one_line(id.trim()), one_line(d.decided_by.as_deref().unwrap_or_default()));
+                println!("{name}{variant} {what} to {id} — decided by {by}.");
             }
         }
         NotifyCommand::Trigger { id, regime, kind, at, by, note } => {
@@ -198,7 +200,8 @@ pub fn run(
                 out.print_json(&t);
             } else {
                 let name = regime_name(store, &t.regime)?;
-                println!("{name} {}: {} — decided by {}.", t.kind, audit::format_instant(t.at), t.decided_by);
+                let (kind, by) = (one_line(&t.kind), one_line(&t.decided_by));
+                println!("{name} {kind}: {} — decided by {by}.", audit::format_instant(t.at));
             }
         }
         NotifyCommand::Zone { id, regime, tz, calendar } => {
@@ -210,8 +213,8 @@ pub fn run(
             if out.json {
                 out.print_json(&d);
             } else {
-                let zone = d.zone.as_deref().unwrap_or("your zone");
-                let calendar = d.calendar.as_deref().unwrap_or("none");
+                let zone = one_line(d.zone.as_deref().unwrap_or("your zone"));
+                let calendar = one_line(d.calendar.as_deref().unwrap_or("none"));
                 println!("{}: authority zone {zone}, holiday calendar {calendar}.", regime_name(store, &d.regime)?);
             }
         }
@@ -233,10 +236,10 @@ pub fn run(
                 return Ok(());
             }
             if let Some(notice) = &edit.notice {
-                println!("{notice}");
+                println!("{}", one_line(notice));
             }
             let n = &edit.notification;
-            println!("{} {} saved ({}).", regime_name(store, &n.regime)?, n.stage, n.status.key());
+            println!("{} {} saved ({}).", regime_name(store, &n.regime)?, one_line(&n.stage), n.status.key());
             print_missing(store, id, n)?;
         }
         NotifyCommand::Approve { id, regime, stage, by } => {
@@ -245,8 +248,8 @@ pub fn run(
             if out.json {
                 out.print_json(&n);
             } else {
-                let by = n.approved_by.as_deref().unwrap_or_default();
-                println!("{} {} approved by {by}.", regime_name(store, &n.regime)?, n.stage);
+                let by = one_line(n.approved_by.as_deref().unwrap_or_default());
+                println!("{} {} approved by {by}.", regime_name(store, &n.regime)?, one_line(&n.stage));
             }
         }
         NotifyCommand::Override { id, regime, stage, due, reason, by } => {
@@ -259,12 +262,13 @@ pub fn run(
                 out.print_json(&o);
                 return Ok(());
             }
-            let name = regime_name(store, &o.regime)?;
+            let (name, stage) = (regime_name(store, &o.regime)?, one_line(&o.stage));
             match o.due {
                 Some(due) => {
-                    println!("{name} {}: due {} (set by {}).", o.stage, audit::format_instant(due), o.decided_by)
+                    let by = one_line(&o.decided_by);
+                    println!("{name} {stage}: due {} (set by {by}).", audit::format_instant(due))
                 }
-                None => println!("{name} {}: the override is withdrawn; the computed due time applies.", o.stage),
+                None => println!("{name} {stage}: the override is withdrawn; the computed due time applies."),
             }
         }
         NotifyCommand::Submit { id, regime, stage, at, reference, channel } => {
@@ -278,11 +282,12 @@ pub fn run(
             }
             let name = regime_name(store, &n.regime)?;
             let at = n.submitted_at.map(audit::format_instant).unwrap_or_default();
-            println!("{name} {} submitted at {at}; SHA-256 {}.", n.stage, n.text_hash.as_deref().unwrap_or_default());
+            let (stage, hash) = (one_line(&n.stage), n.text_hash.as_deref().unwrap_or_default());
+            println!("{name} {stage} submitted at {at}; SHA-256 {hash}.");
             // Say what runs now: a stage chained on this submission has just started its clock.
             for s in regime_view(store, id, regime)?.stages.iter().filter(|s| s.submitted_at.is_none()) {
                 if let Some(due) = &s.due_user {
-                    println!("Next: {} due {due} ({}).", s.stage, s.state.label());
+                    println!("Next: {} due {} ({}).", one_line(&s.stage), one_line(due), s.state.label());
                 }
             }
         }
@@ -347,13 +352,14 @@ fn regimes(store: &Store, out: &Output, id: &str) -> Result<(), Error> {
     for l in &lines {
         let decision = l.decision.map_or("-", |d| d.key());
         let mark = if l.verified { "" } else { " [UNVERIFIED]" };
-        println!("{:<16} {:<10} {:<15} {}{mark}", l.regime, if l.suggested { "yes" } else { "no" }, decision, l.name);
+        let suggested = if l.suggested { "yes" } else { "no" };
+        println!("{:<16} {suggested:<10} {decision:<15} {}{mark}", one_line(l.regime), one_line(l.name));
         if l.suggested || l.decision.is_some() {
-            println!("{:<16} why: {}", "", l.reasons.join("; "));
+            println!("{:<16} why: {}", "", one_line(&l.reasons.join("; ")));
         }
         if let (Some(by), Some(at)) = (l.decided_by, l.decided_at) {
-            let reason = l.reason.map(|r| format!(": {r}")).unwrap_or_default();
-            println!("{:<16} decided by {by} on {}{reason}", "", audit::format_instant(at));
+            let reason = l.reason.map(|r| format!(": {}", one_line(r))).unwrap_or_default();
+            println!("{:<16} decided by {} on {}{reason}", "", one_line(by), audit::format_instant(at));
         }
     }
     Ok(())
@@ -383,10 +389,12 @@ fn draft(
         return Ok(());
     }
     match written {
-        None => print!("{}", n.text),
+        // The text is a block of lines on purpose: its line feeds stay, every other control character is shown.
+        None => print!("{}", visible(&n.text)),
         Some(path) => {
             let kind = if n.is_supplement() { format!(" supplement {}", n.sequence - 1) } else { String::new() };
-            println!("{} {}{kind}: {} written to {}.", def.name, n.stage, n.status.key(), path.display());
+            let (name, stage, path) = (one_line(&def.name), one_line(&n.stage), path_line(&path));
+            println!("{name} {stage}{kind}: {} written to {path}.", n.status.key());
             print_missing(store, id, &n)?;
         }
     }
@@ -473,8 +481,9 @@ fn regime_view(store: &Store, id: &str, regime: &str) -> Result<RegimeClocks, Er
         .ok_or_else(|| Error::invalid("regime", format!("\"{regime}\" is not a known regime.")))
 }
 
+/// The regime's name as printed: one line (a user's regime file may hold any text).
 fn regime_name(store: &Store, regime: &str) -> Result<String, Error> {
-    Ok(notification::catalog(store)?.regime(regime)?.name.clone())
+    Ok(one_line(&notification::catalog(store)?.regime(regime)?.name).into_owned())
 }
 
 /// The required items still empty, so a script (or person) knows what `notify set` must fill before approval.
@@ -491,7 +500,7 @@ fn print_missing(store: &Store, id: &str, n: &Notification) -> Result<(), Error>
     };
     for item in stage.content.iter().filter(|i| i.required) {
         if n.content.get(&item.key).is_none_or(|v| v.trim().is_empty()) {
-            println!("Missing: {} — {}", item.key, item.label);
+            println!("Missing: {} — {}", one_line(&item.key), one_line(&item.label));
         }
     }
     Ok(())

@@ -1,10 +1,16 @@
 //! What the CLI prints: JSON for scripts (`--json`), short aligned text for people.
+//!
+//! Text from people, agents, files and the database goes through `firebreak_core::text::one_line` (`visible` for a
+//! message printed as a block of lines), so a line feed or an ANSI escape in a title can neither fake a line nor
+//! drive the terminal. Escape before padding or clipping, so the columns count what is shown. JSON needs none of
+//! this: it escapes control characters itself and keeps the exact values.
 
 use chrono::{DateTime, Utc};
 use firebreak_core::audit::{self, AuditEntry};
 use firebreak_core::incident::{Incident, FIELDS};
 use firebreak_core::people::Person;
 use firebreak_core::phases::guidance::Guidance;
+use firebreak_core::text::one_line;
 use firebreak_core::verify::VerifyReport;
 use serde::Serialize;
 use serde_json::Value;
@@ -26,7 +32,7 @@ impl Output {
         if self.json {
             self.print_json(&serde_json::json!({ "db": path.display().to_string() }));
         } else {
-            println!("{}", path.display());
+            println!("{}", path_line(path));
         }
     }
 
@@ -56,9 +62,9 @@ impl Output {
                 i.id,
                 f.severity.map(|s| s.key()).unwrap_or("-"),
                 f.status.key(),
-                clip(owner, 20),
+                clip(&one_line(owner), 20),
                 age(f.detected_at.unwrap_or(i.created_at), now),
-                f.title
+                one_line(&f.title)
             );
         }
     }
@@ -71,7 +77,7 @@ impl Output {
         println!("{:<22} {}", "ID", incident.id);
         println!("{:<22} {}", "Opened", audit::format_instant(incident.created_at));
         for spec in FIELDS {
-            println!("{:<22} {}", spec.label, shown(value.get(spec.name).unwrap_or(&Value::Null)));
+            println!("{:<22} {}", spec.label, one_line(&shown(value.get(spec.name).unwrap_or(&Value::Null))));
         }
     }
 
@@ -101,19 +107,19 @@ impl Output {
         if self.json {
             return self.print_json(guidance);
         }
-        println!("{} — {}", incident.id, incident.fields.title);
+        println!("{} — {}", incident.id, one_line(&incident.fields.title));
         for warning in &guidance.warnings {
-            println!("! {warning}");
+            println!("! {}", one_line(warning));
         }
         for phase in &guidance.phases {
             let mark = if phase.complete { "done" } else { "open" };
             println!("[{mark}] {}", phase.label);
             for item in &phase.missing {
-                println!("       - {item}");
+                println!("       - {}", one_line(item));
             }
         }
         if let Some(next) = &guidance.next {
-            println!("Next: {next}");
+            println!("Next: {}", one_line(next));
         }
     }
 
@@ -121,7 +127,7 @@ impl Output {
         if self.json {
             return self.print_json(&entries);
         }
-        println!("History of {} — {}", incident.id, incident.fields.title);
+        println!("History of {} — {}", incident.id, one_line(&incident.fields.title));
         for e in entries {
             let who = match &e.actor_role {
                 Some(role) => format!("{} ({role})", e.actor),
@@ -133,7 +139,8 @@ impl Output {
                 format!("{}: {} → {}", e.field, raw(&e.old_value), raw(&e.new_value))
             };
             let why = e.reason.as_deref().map(|r| format!("  [{r}]")).unwrap_or_default();
-            println!("#{:<6} {}  {}  {what}{why}", e.seq, audit::format_instant(e.at), who);
+            let (who, what, why) = (one_line(&who), one_line(&what), one_line(&why));
+            println!("#{:<6} {}  {who}  {what}{why}", e.seq, audit::format_instant(e.at));
         }
     }
 
@@ -143,7 +150,13 @@ impl Output {
         }
         for p in people {
             let d = &p.details;
-            println!("{:<28} {:<24} {:<30} {}", d.name, d.role, d.email, d.phone);
+            println!(
+                "{:<28} {:<24} {:<30} {}",
+                one_line(&d.name),
+                one_line(&d.role),
+                one_line(&d.email),
+                one_line(&d.phone)
+            );
         }
     }
 
@@ -151,7 +164,7 @@ impl Output {
         if self.json {
             return self.print_json(person);
         }
-        println!("Added {} to the people directory.", person.details.name);
+        println!("Added {} to the people directory.", one_line(&person.details.name));
     }
 
     pub fn verify(&self, report: &VerifyReport) {
@@ -159,14 +172,19 @@ impl Output {
             return self.print_json(report);
         }
         if report.intact {
-            println!("{}", report.summary());
+            println!("{}", one_line(&report.summary()));
         } else {
-            eprintln!("{}", report.summary());
+            eprintln!("{}", one_line(&report.summary()));
             for p in report.problems.iter().skip(1) {
-                eprintln!("  also: {}", p.message);
+                eprintln!("  also: {}", one_line(&p.message));
             }
         }
     }
+}
+
+/// A path the user typed (or derived from one), as one line.
+pub(crate) fn path_line(path: &Path) -> String {
+    one_line(&path.display().to_string()).into_owned()
 }
 
 fn shown(value: &Value) -> String {

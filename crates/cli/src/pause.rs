@@ -5,6 +5,7 @@ use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::incident::{self, fields::parse_instant};
 use firebreak_core::phases::pause::{self, PauseAction, PauseScope};
+use firebreak_core::text::one_line;
 use firebreak_core::{Error, Store};
 
 #[derive(Subcommand)]
@@ -48,7 +49,8 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) ->
                 out.print_json(&p);
                 return Ok(());
             }
-            println!("Paused {} ({}), approved by {}. Pause ID: {}", p.target, p.scope.label(), p.approved_by, p.id);
+            let (target, approved_by) = (one_line(&p.target), one_line(&p.approved_by));
+            println!("Paused {target} ({}), approved by {approved_by}. Pause ID: {}", p.scope.label(), p.id);
         }
         PauseCommand::Lift { id, pause_id, by, at } => {
             let at = at.as_deref().map(|t| parse_at("lifted_at", t)).transpose()?;
@@ -57,7 +59,8 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) ->
                 out.print_json(&p);
                 return Ok(());
             }
-            println!("Lifted the pause of {} ({}), by {}.", p.target, p.scope.label(), p.lifted_by.unwrap_or_default());
+            let (target, by) = (one_line(&p.target), one_line(p.lifted_by.as_deref().unwrap_or_default()));
+            println!("Lifted the pause of {target} ({}), by {by}.", p.scope.label());
         }
         PauseCommand::List { id } => {
             let pauses = pause::list(store, id)?;
@@ -75,7 +78,7 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) ->
             if pauses.is_empty() {
                 println!("Nothing paused.");
                 for s in pause::suggestions(&incident) {
-                    println!("Suggested: pause {} ({}) — {}", s.target, s.scope, s.why);
+                    println!("Suggested: pause {} ({}) — {}", one_line(&s.target), s.scope, one_line(&s.why));
                 }
             }
         }
@@ -85,15 +88,15 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) ->
 
 fn line(p: &PauseAction) -> String {
     let lifted = match (&p.lifted_by, p.lifted_at) {
-        (Some(by), Some(at)) => format!("lifted by {by} at {}", format_instant(at)),
+        (Some(by), Some(at)) => format!("lifted by {} at {}", one_line(by), format_instant(at)),
         _ => "in force".to_string(),
     };
     format!(
         "{}  {:<10} {}  approved by {}, paused at {}, {lifted}",
         p.id,
         p.scope,
-        p.target,
-        p.approved_by,
+        one_line(&p.target),
+        one_line(&p.approved_by),
         format_instant(p.paused_at)
     )
 }

@@ -4,6 +4,7 @@ use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::phases::playbook;
+use firebreak_core::text::one_line;
 use firebreak_core::{Error, Store};
 
 #[derive(Subcommand)]
@@ -38,22 +39,26 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PlaybookCommand)
             }
             for view in views {
                 let customized = if view.playbook.customized { " (your copy)" } else { "" };
-                println!("{} — {}{customized}", view.playbook.id, view.playbook.title);
+                println!("{} — {}{customized}", one_line(&view.playbook.id), one_line(&view.playbook.title));
                 for s in view.steps {
                     let (mark, by) = match &s.state {
                         Some(st) if st.done => (
                             "x",
                             format!(
                                 "  [done by {} at {}]",
-                                st.done_by.as_deref().unwrap_or("?"),
+                                one_line(st.done_by.as_deref().unwrap_or("?")),
                                 st.done_at.map(format_instant).unwrap_or_default()
                             ),
                         ),
                         _ => (" ", String::new()),
                     };
-                    let note =
-                        s.state.as_ref().filter(|st| !st.note.is_empty()).map(|st| format!("  note: {}", st.note));
-                    println!("  [{mark}] {:<28} {}{by}{}", s.step.key, s.step.text, note.unwrap_or_default());
+                    let note = s
+                        .state
+                        .as_ref()
+                        .filter(|st| !st.note.is_empty())
+                        .map(|st| format!("  note: {}", one_line(&st.note)));
+                    let (key, text) = (one_line(&s.step.key), one_line(&s.step.text));
+                    println!("  [{mark}] {key:<28} {text}{by}{}", note.unwrap_or_default());
                 }
             }
         }
@@ -64,7 +69,7 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PlaybookCommand)
                 return Ok(());
             }
             let what = if state.done { "done" } else { "not done" };
-            println!("{}: step {} marked {what}.", state.playbook, state.step);
+            println!("{}: step {} marked {what}.", one_line(&state.playbook), one_line(&state.step));
         }
     }
     Ok(())

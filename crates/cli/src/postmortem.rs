@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use firebreak_core::incident;
 use firebreak_core::phases::postmortem::{self, ControlType, RemediationStatus, RemediationUpdate};
+use firebreak_core::text::one_line;
 use firebreak_core::{Actor, Error, Store};
 use serde_json::Value;
 
@@ -81,12 +82,12 @@ pub fn run(
             let value = serde_json::to_value(&pm)?;
             for (field, shown) in value.as_object().into_iter().flatten() {
                 if field != "id" && field != "incident" {
-                    println!("{:<22} {}", field, text(shown));
+                    println!("{:<22} {}", field, one_line(&text(shown)));
                 }
             }
             let conn = store.connect()?;
             if let Some(warning) = postmortem::shallow_warning(&conn, &incident::get(store, id)?)? {
-                println!("\nWarning: {warning}");
+                println!("\nWarning: {}", one_line(&warning));
             }
         }
         PostmortemCommand::Set { id, assignments } => {
@@ -112,7 +113,7 @@ pub fn run(
                 return Ok(());
             }
             for e in events {
-                println!("{}  {:<14} {}", firebreak_core::audit::format_instant(e.at), e.kind.key(), e.text);
+                println!("{}  {:<14} {}", firebreak_core::audit::format_instant(e.at), e.kind.key(), one_line(&e.text));
             }
         }
         PostmortemCommand::AddEntry { id, at, text } => {
@@ -182,9 +183,9 @@ pub fn run_remediation(
                     i.id,
                     i.control_type.key(),
                     i.status.key(),
-                    i.owner,
+                    one_line(&i.owner),
                     due,
-                    i.description
+                    one_line(&i.description)
                 );
             }
         }

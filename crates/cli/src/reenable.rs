@@ -4,6 +4,7 @@ use crate::communication::parse_instant;
 use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::phases::reenable::{self, ReenableAnswerValue, ReenableQuestion, ReenableStage};
+use firebreak_core::text::one_line;
 use firebreak_core::{Actor, Error, Store};
 
 #[derive(Subcommand)]
@@ -62,7 +63,8 @@ pub fn run(
                 out.print_json(&signed);
                 return Ok(());
             }
-            println!("Stage {} signed off by {} (state {}).", signed.stage.key(), signed.approver, signed.state_hash);
+            let approver = one_line(&signed.approver);
+            println!("Stage {} signed off by {approver} (state {}).", signed.stage.key(), signed.state_hash);
         }
         ReenableCommand::Show { id } => {
             let answers = reenable::answers(store, id)?;
@@ -76,7 +78,7 @@ pub fn run(
             }
             for a in &answers {
                 let answer = a.answer.map_or("-", |v| v.key());
-                let note = if a.note.is_empty() { String::new() } else { format!("  ({})", a.note) };
+                let note = if a.note.is_empty() { String::new() } else { format!("  ({})", one_line(&a.note)) };
                 println!("{:<22} {:<10} {}{note}", a.question.key(), answer, a.label);
             }
             println!();
@@ -86,8 +88,8 @@ pub fn run(
                     "{:<26} {}  {:<20} {}  {}",
                     s.stage.key(),
                     firebreak_core::audit::format_instant(s.signed_at),
-                    s.approver,
-                    s.statement,
+                    one_line(&s.approver),
+                    one_line(&s.statement),
                     if first.is_empty() { String::new() } else { format!("first run {first}") }
                 );
             }

@@ -1,9 +1,10 @@
 //! `firebreak register export`: the breach register (GDPR Art. 33(5)) — every incident involving personal data,
 //! notified or not, with its facts, effects, remedial action, and each regime's decision and reasoning.
 
-use crate::output::Output;
+use crate::output::{path_line, Output};
 use clap::Subcommand;
 use firebreak_core::phases::notification;
+use firebreak_core::text::visible;
 use firebreak_core::{Error, Store};
 use std::path::PathBuf;
 
@@ -28,7 +29,10 @@ pub fn run(store: &Store, out: &Output, cmd: &RegisterCommand) -> Result<(), Err
                 if out.json {
                     out.print_json(&entries);
                 } else {
-                    print!("{}", notification::breach_register_csv(&entries));
+                    // Rows end in CRLF (RFC 4180) and a cell may hold line feeds: both stay; every other control
+                    // character is shown escaped. The exact text is in --csv FILE and --json.
+                    let csv = notification::breach_register_csv(&entries);
+                    print!("{}", csv.split("\r\n").map(visible).collect::<Vec<_>>().join("\r\n"));
                 }
                 return Ok(());
             };
@@ -37,7 +41,7 @@ pub fn run(store: &Store, out: &Output, cmd: &RegisterCommand) -> Result<(), Err
                 out.print_json(&serde_json::json!({ "path": path.display().to_string(), "incidents": entries.len() }));
             } else {
                 let n = entries.len();
-                println!("{} ({n} incident{})", path.display(), if n == 1 { "" } else { "s" });
+                println!("{} ({n} incident{})", path_line(&path), if n == 1 { "" } else { "s" });
             }
         }
     }

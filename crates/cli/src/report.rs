@@ -77,7 +77,7 @@ pub fn run(
             let check = match report::check(store, file) {
                 Ok(check) => check,
                 Err(e) => {
-                    eprintln!("firebreak: {}", text::visible(&e.to_string()));
+                    eprintln!("firebreak: {}", text::one_line(&e.to_string()));
                     return Ok(ExitCode::from(2));
                 }
             };

@@ -5,6 +5,7 @@ use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::incident;
 use firebreak_core::phases::{pause, severity};
+use firebreak_core::text::one_line;
 use firebreak_core::vocabulary::Severity;
 use firebreak_core::{Error, Store};
 use std::collections::BTreeMap;
@@ -47,7 +48,7 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &SeverityCommand)
             };
             println!("Suggested {} (triggered by: {triggers}); chosen {}.", a.suggested, a.chosen);
             if a.chosen > a.suggested {
-                println!("Logged as an override: {}", a.reason.as_deref().unwrap_or_default());
+                println!("Logged as an override: {}", one_line(a.reason.as_deref().unwrap_or_default()));
             }
             let incident = incident::get(store, id)?;
             if pause::needs_pause_warning(&store.connect()?, &incident)? {
@@ -64,11 +65,11 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &SeverityCommand)
                 println!("No severity assessment yet.");
             }
             for a in history {
-                let reason = a.reason.map(|r| format!("  [{r}]")).unwrap_or_default();
+                let reason = a.reason.map(|r| format!("  [{}]", one_line(&r))).unwrap_or_default();
                 println!(
                     "{}  {}  suggested {} ({}), chosen {}{reason}",
                     format_instant(a.assessed_at),
-                    a.assessed_by,
+                    one_line(&a.assessed_by),
                     a.suggested,
                     if a.triggered_by.is_empty() { "no trigger".to_string() } else { a.triggered_by.join(", ") },
                     a.chosen

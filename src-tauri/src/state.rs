@@ -9,13 +9,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the database the CLI also uses by default, or the one named by `FIREBREAK_DB`.
+    /// Opens the database the CLI also uses by default (created on the first start), or the one named by
+    /// `FIREBREAK_DB`, which must exist: a mistyped path shows an error, not a new empty register.
     pub fn open() -> Self {
-        let path = std::env::var_os("FIREBREAK_DB")
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(firebreak_core::store::default_db_path);
-        AppState { store: Store::open(&path).map_err(|e| e.to_api()) }
+        let store = match std::env::var_os("FIREBREAK_DB").filter(|p| !p.is_empty()).map(PathBuf::from) {
+            Some(path) => Store::open(&path),
+            None => Store::create(firebreak_core::store::default_db_path()),
+        };
+        AppState { store: store.map_err(|e| e.to_api()) }
     }
 
     pub fn store(&self) -> Result<Store, ApiError> {

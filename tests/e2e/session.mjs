@@ -21,6 +21,8 @@ export class Session {
     s.dataDir = mkdtempSync(join(tmpdir(), `firebreak-e2e-${name}-`));
     s.db = join(s.dataDir, 'firebreak.db');
     s.shot = 0;
+    // As a user's first `firebreak init` would: the app creates a database only on its default path.
+    s.cli(['init']);
     seed(s.cli.bind(s));
     // Two ports per run (tauri-driver and WebKitWebDriver behind it), so parallel runs can pick other ones.
     const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];

@@ -227,11 +227,19 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let path = cli.db.clone().unwrap_or_else(firebreak_core::store::default_db_path);
     let out = output::Output { json: cli.json };
-    // Only commands that work on incidents open (and create or migrate) the database.
+    // Only commands that work on incidents open (and migrate) the database, and only `init` creates one: a
+    // mistyped --db is an error naming the path, not a new empty register.
     let store = match &cli.command {
         Command::Clock(args) => return clock::run(args, path.parent(), &out).map(|()| ExitCode::SUCCESS),
+        Command::Init => Store::create(&path)?,
         _ => Store::open(&path)?,
     };
+    if store.is_read_only() {
+        eprintln!(
+            "firebreak: {} is a read-only copy: it can be read and verified; changes are refused.",
+            firebreak_core::text::one_line(&store.path().display().to_string())
+        );
+    }
     match &cli.command {
         Command::Init => out.path(store.path()),
         Command::Incident(cmd) => incident_command(cli, &store, &out, cmd)?,

@@ -226,3 +226,57 @@ fn a_status_change_the_record_does_not_support_is_refused_with_the_missing_items
     CLI.ok(&e.db, &["incident", "status", &id, "contained"]);
     assert_eq!(json_of(&CLI.ok(&e.db, &["incident", "show", &id, "--json"]))["status"], "contained");
 }
+
+#[test]
+fn a_mistyped_db_is_an_error_naming_it_and_creates_nothing() {
+    let e = env();
+    CLI.ok(&e.db, &["incident", "new", "--title", "In the real register"]);
+    let typo = e._dir.path().join("fierbreak").join("cli.db");
+    let out = CLI.raw(&typo, &["incident", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&typo.display().to_string()) && err.contains("firebreak init"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!typo.parent().unwrap().exists(), "no folder or database was created");
+    // init is the one command that creates it.
+    assert_eq!(CLI.raw(&typo, &["init"]).status.code(), Some(0));
+    assert!(typo.exists());
+}
+
+#[test]
+fn a_read_only_copy_is_read_verified_and_checked_but_never_changed() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = env();
+    let id = CLI.ok(&e.db, &["incident", "new", "--title", "Handed to the reviewer"]).trim().to_string();
+    let report = e._dir.path().join("summary.pdf");
+    CLI.ok(&e.db, &["report", &id, "--kind", "summary", "--out", &report.display().to_string()]);
+    rusqlite::Connection::open(&e.db).unwrap().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    let media = tempfile::tempdir().unwrap();
+    let copy = media.path().join("copy.db");
+    std::fs::copy(&e.db, &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(media.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+
+    for args in [
+        vec!["audit", "verify"],
+        vec!["incident", "list"],
+        vec!["incident", "show", &id],
+        vec!["incident", "history", &id],
+        vec!["gates", &id],
+        vec!["deadlines", &id],
+    ] {
+        let out = CLI.raw(&copy, &args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("read-only copy"), "{args:?} says so");
+    }
+    let check = CLI.raw(&copy, &["report", "check", &report.display().to_string()]);
+    assert_eq!(check.status.code(), Some(0), "the document is known to the copy too");
+    let refused = CLI.raw(&copy, &["incident", "set", &id, "workflow=Refunds"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("read-only copy") && err.contains("nothing was"), "{err}");
+    assert_eq!(std::fs::read(&copy).unwrap(), before, "the copy is unchanged");
+    std::fs::set_permissions(media.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+}

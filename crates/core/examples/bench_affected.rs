@@ -16,7 +16,7 @@ const RECOVERY: &[&str] = &["", "correct", "roll_back", "notify", "none"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let store = Store::open(dir.path().join("bench.db"))?;
+    let store = Store::create(dir.path().join("bench.db"))?;
     let actor = Actor::new("Bench", None);
     let incident = incident::create(
         &store,

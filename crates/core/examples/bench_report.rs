@@ -99,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// A large incident: objects by import, timeline entries and evidence files one by one, as users add them.
 fn seed(db: &Path, dir: &Path) -> Result<(String, String), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let store = Store::open(db)?;
+    let store = Store::create(db)?;
     let actor = Actor::new("Bench", Some("Benchmark".into()));
     let fields = IncidentFields { title: "Benchmark: a large incident".into(), ..Default::default() };
     let inc = incident::create(&store, &actor, fields, false)?;

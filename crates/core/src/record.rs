@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn every_phase_table_has_exactly_its_declared_columns() {
         let dir = tempfile::tempdir().unwrap();
-        let store = crate::Store::open(dir.path().join("t.db")).unwrap();
+        let store = crate::Store::create(dir.path().join("t.db")).unwrap();
         let conn = store.connect().unwrap();
         for table in TABLES {
             let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.name)).unwrap();

@@ -16,11 +16,75 @@ fn bytes(path: &std::path::Path) -> Vec<u8> {
 fn a_new_database_is_created_with_its_folder() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("firebreak.db");
-    let store = Store::open(&path).unwrap();
+    let store = Store::create(&path).unwrap();
     assert!(path.exists());
     assert_eq!(store.path(), path);
     // Reopening an up-to-date database changes nothing and works.
     Store::open(&path).unwrap();
+    Store::create(&path).unwrap();
+}
+
+#[test]
+fn opening_a_path_with_no_database_is_refused_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("fierbreak").join("firebreak.db");
+    let err = Store::open(&typo).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(
+        err.to_string().contains(&typo.display().to_string()) && err.to_string().contains("firebreak init"),
+        "{err}"
+    );
+    assert!(!typo.parent().unwrap().exists(), "no folder was created");
+}
+
+/// A copy that may not be written: every read works, every write is refused, and the file is untouched.
+fn read_only_copy_works(copy: &std::path::Path) {
+    let before = bytes(copy);
+    let store = Store::open(copy).unwrap();
+    assert!(store.is_read_only());
+    let report = firebreak_core::verify::verify(&store).unwrap();
+    assert!(report.intact, "{:?}", report.problems);
+    let listed = incident::list(&store, &Default::default()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(!incident::history(&store, &listed[0].id).unwrap().is_empty());
+    let err = incident::update(&store, &dana(), &listed[0].id, &[FieldChange::new("workflow", json!("x"))], false)
+        .unwrap_err();
+    assert!(err.to_string().contains("read-only copy"), "{err}");
+    assert_eq!(bytes(copy), before, "the copy is unchanged");
+}
+
+#[test]
+fn a_read_only_copy_can_be_read_and_verified() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = db();
+    let inc = open_incident(&db, "Copied to read-only media");
+    incident::update(
+        &db.store,
+        &dana(),
+        &inc.id,
+        &[FieldChange::new("summary", json!("Kept for the reviewer"))],
+        false,
+    )
+    .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let copy = folder.path().join("copy.db");
+    // The file as a reviewer gets it: checkpointed, copied alone (a WAL database without its -wal and -shm).
+    outsider(&db).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    std::fs::copy(db.store.path(), &copy).unwrap();
+
+    // A file without write permission, in a folder that may be written.
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o444)).unwrap();
+    read_only_copy_works(&copy);
+
+    // The folder read-only too (as on a CD or a read-only mount): no shared-memory file can be made beside it.
+    std::fs::set_permissions(folder.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    read_only_copy_works(&copy);
+    let names: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    std::fs::set_permissions(folder.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(names.iter().all(|n| n.starts_with("copy.db")), "nothing else written into the folder: {names:?}");
 }
 
 #[test]

@@ -11,7 +11,18 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Runs a command on `db`. Like a script, a test starts a new database with `firebreak init` (done here the
+    /// first time a test names a database that does not exist yet; only `init` creates one). `clock` needs none.
     pub fn run(&self, db: &Path, args: &[&str]) -> Output {
+        if !db.exists() && !matches!(args.first(), Some(&"init") | Some(&"clock")) {
+            let init = self.raw(db, &["init"]);
+            assert!(init.status.success(), "firebreak init failed: {}", String::from_utf8_lossy(&init.stderr));
+        }
+        self.raw(db, args)
+    }
+
+    /// Runs a command exactly as given, creating nothing first.
+    pub fn raw(&self, db: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_firebreak"))
             .args(args)
             .env("FIREBREAK_DB", db)

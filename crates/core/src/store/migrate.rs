@@ -34,6 +34,20 @@ pub(super) fn refuse_unusable(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A read-only copy cannot be upgraded, so it is read only at this build's schema.
+pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path) -> Result<()> {
+    let (version, _, _) = read_header(conn, path)?;
+    if version < SCHEMA_VERSION {
+        return Err(Error::storage(format!(
+            "{} is a read-only copy written by an older Firebreak (schema {version}; this version reads schema \
+             {SCHEMA_VERSION} and would have to upgrade it). It was not changed. Copy it to a folder you can write and \
+             open that copy to upgrade it.",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let shown = path.display();
     let (version, _, _) = read_header(conn, path)?;
@@ -64,7 +78,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 fn read_header(conn: &Connection, path: &Path) -> Result<(i64, i32, i64)> {
-    let store = super::Store { path: path.to_path_buf() };
+    let store = super::Store { path: path.to_path_buf(), access: super::Access::ReadWrite };
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| store.unusable(e))?;
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| store.unusable(e))?;
     let tables: i64 =

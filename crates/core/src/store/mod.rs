@@ -24,11 +24,26 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct Store {
     path: PathBuf,
+    /// How connections open the file: read and write, or read-only (a copy on read-only media, a file without
+    /// write permission): then every read works and every write is refused.
+    access: Access,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// The file may not be written; SQLite can still create its shared-memory file beside it.
+    ReadOnly,
+    /// Neither the file nor its folder may be written, and no write-ahead log holds anything: SQLite is told the
+    /// file cannot change at all, which needs no shared-memory file.
+    Immutable,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path`, refusing files that are not Firebreak databases, are
-    /// damaged, or come from a newer Firebreak. An existing database is backed up before it is migrated.
+    /// Opens the existing database at `path`, refusing files that are not Firebreak databases, are damaged, or come
+    /// from a newer Firebreak. An existing database is backed up before it is migrated. A missing file is an error
+    /// naming the path (a mistyped `--db` must not quietly start an empty register): [`Store::create`] makes one.
+    /// A file that may not be written is opened read-only.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if path.is_dir() {
@@ -38,19 +53,50 @@ impl Store {
                 path.join("firebreak.db").display()
             )));
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::Io {
-                message: format!("Cannot create the folder {} for the database: {e}.", parent.display()),
-            })?;
+        if !path.exists() {
+            return Err(Error::not_found(format!(
+                "There is no database at {}. Check the path (--db / FIREBREAK_DB), or create one there with \
+                 `firebreak init`.",
+                path.display()
+            )));
         }
-        let store = Store { path };
+        let access = access_of(&path);
+        let store = Store { path, access };
         // Look before touching: switching to WAL rewrites the header, so a foreign or newer file is refused first.
         let plain = store.plain_connection()?;
         migrate::refuse_unusable(&plain, &store.path)?;
+        if store.access != Access::ReadWrite {
+            migrate::refuse_outdated_read_only(&plain, &store.path)?;
+            return Ok(store);
+        }
         drop(plain);
         let mut conn = store.raw_connection()?;
         migrate::migrate(&mut conn, &store.path)?;
         Ok(store)
+    }
+
+    /// Opens the database at `path`, creating it (and its folder) if there is none yet: `firebreak init` and the
+    /// desktop app's first start on its default path.
+    pub fn create(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if !path.exists() && !path.is_dir() {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| Error::Io {
+                    message: format!("Cannot create the folder {} for the database: {e}.", parent.display()),
+                })?;
+            }
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| Error::Io { message: format!("Cannot create the database {}: {e}.", path.display()) })?;
+        }
+        Store::open(path)
+    }
+
+    /// Whether this copy can only be read.
+    pub fn is_read_only(&self) -> bool {
+        self.access != Access::ReadWrite
     }
 
     pub fn path(&self) -> &Path {
@@ -102,16 +148,35 @@ impl Store {
     }
 
     fn plain_connection(&self) -> Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(|e| self.unusable(e))?;
+        let conn = match self.access {
+            Access::ReadWrite => {
+                let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Connection::open_with_flags(&self.path, flags)
+            }
+            Access::ReadOnly => Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            ),
+            Access::Immutable => {
+                let flags =
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                Connection::open_with_flags(format!("{}?immutable=1", file_uri(&self.path)), flags)
+            }
+        }
+        .map_err(|e| self.unusable(e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.unusable(e))?;
         Ok(conn)
     }
 
     fn raw_connection(&self) -> Result<Connection> {
         let conn = self.plain_connection()?;
-        // The first statement that reads the file is where a damaged or foreign file shows itself.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.unusable(e))?;
+        // The first statement that reads the file is where a damaged or foreign file shows itself. Setting the
+        // journal mode writes the header, so a read-only copy keeps the mode it has (Firebreak's files are WAL).
+        if self.access == Access::ReadWrite {
+            conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.unusable(e))?;
+        } else {
+            conn.query_row("PRAGMA schema_version", [], |_| Ok(())).map_err(|e| self.unusable(e))?;
+        }
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| self.unusable(e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.unusable(e))?;
         Ok(conn)
@@ -129,9 +194,10 @@ impl Store {
                     ))
                 }
                 rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::ReadOnly => {
+                    let how = if self.is_read_only() { "for reading" } else { "for reading and writing" };
                     return Error::storage(format!(
-                        "Cannot open {shown} for reading and writing ({e}). Check that the file and its folder are \
-                         readable and writable by you, or choose another file with --db / FIREBREAK_DB."
+                        "Cannot open {shown} {how} ({e}). Check that the file and its folder are readable by you, or \
+                         choose another file with --db / FIREBREAK_DB."
                     ))
                 }
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => return Error::from(e),
@@ -145,6 +211,13 @@ impl Store {
     /// committed together with the change, or not at all.
     pub fn write<T>(&self, actor: &Actor, change: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         actor.validate()?;
+        if self.is_read_only() {
+            return Err(Error::storage(format!(
+                "{} is a read-only copy (the file or its folder may not be written), so nothing can be changed; \
+                 nothing was. To change it, copy it to a folder you can write and use that copy.",
+                self.path.display()
+            )));
+        }
         let mut conn = self.connect()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut tx = Tx::begin(tx, actor)?;
@@ -163,4 +236,50 @@ pub fn default_db_path() -> PathBuf {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share")))
         .unwrap_or_else(|| PathBuf::from("."));
     data.join("firebreak").join("firebreak.db")
+}
+
+/// How `path` can be opened: read-write when the file can be written (and is not marked read-only), else read-only,
+/// and immutable when its folder cannot be written either and no write-ahead log holds anything.
+fn access_of(path: &Path) -> Access {
+    let file_writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly())
+        && std::fs::OpenOptions::new().write(true).open(path).is_ok();
+    if file_writable {
+        return Access::ReadWrite;
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let wal = path.with_file_name(format!("{}-wal", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    let wal_empty = std::fs::metadata(&wal).map(|m| m.len() == 0).unwrap_or(true);
+    if !folder_writable(folder) && wal_empty {
+        Access::Immutable
+    } else {
+        Access::ReadOnly
+    }
+}
+
+/// Whether a file can be created in `folder` (tried, then removed: permission bits say nothing of read-only media).
+fn folder_writable(folder: &Path) -> bool {
+    if std::fs::metadata(folder).is_ok_and(|m| m.permissions().readonly()) {
+        return false;
+    }
+    let probe = folder.join(format!(".firebreak-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// `path` as an SQLite `file:` URI (characters that mean something in a URI percent-encoded).
+fn file_uri(path: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file:");
+    for b in absolute.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' | b'&' | b'=' | b' ' => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(b as char),
+        }
+    }
+    out
 }

@@ -13,7 +13,7 @@ pub struct Db {
 
 pub fn db() -> Db {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("firebreak.db")).unwrap();
+    let store = Store::create(dir.path().join("firebreak.db")).unwrap();
     Db { dir, store }
 }
 

@@ -91,10 +91,8 @@ pub fn run(
             let report = if file.as_os_str() == "-" {
                 affected::import_delimited(store, &actor, id, std::io::stdin().lock(), delimiter)?
             } else {
-                let reader = std::fs::File::open(file).map_err(|e| Error::Io {
-                    message: format!("Cannot read {}: {e}. Check the path; nothing was imported.", file.display()),
-                })?;
-                affected::import_delimited(store, &actor, id, std::io::BufReader::new(reader), delimiter)?
+                let opened = firebreak_core::input::open_regular(file, "the import")?;
+                affected::import_delimited(store, &actor, id, std::io::BufReader::new(opened.file), delimiter)?
             };
             if out.json {
                 out.print_json(&report);

@@ -8,6 +8,9 @@ use firebreak_core::text::{one_line, visible};
 use firebreak_core::{Actor, Error, Store};
 use std::path::PathBuf;
 
+/// A message file is a letter or an email: far below this.
+const MAX_MESSAGE_FILE: u64 = 1024 * 1024;
+
 #[derive(Subcommand)]
 pub enum CommsCommand {
     /// The matrix: every audience, whether it must be told and why, when, and the message's progress.
@@ -111,9 +114,7 @@ pub fn run(
             };
             let message = match message_file {
                 None => None,
-                Some(path) => Some(std::fs::read_to_string(path).map_err(|e| Error::Io {
-                    message: format!("Cannot read the message file {}: {e}.", path.display()),
-                })?),
+                Some(path) => Some(firebreak_core::input::read_text(path, MAX_MESSAGE_FILE, "the message file")?),
             };
             let changes = EditCommunication {
                 required,

@@ -29,6 +29,10 @@ pub enum EvidenceCommand {
         file: PathBuf,
         #[arg(long, default_value = "")]
         note: String,
+        /// The largest file to accept, e.g. 500MiB or 20GiB (default 2GiB): a bigger file is refused with
+        /// nothing copied.
+        #[arg(long, value_name = "SIZE")]
+        max_size: Option<String>,
     },
     /// The ten evidence kinds and the attached files.
     List { id: String },
@@ -56,9 +60,10 @@ pub fn run(
                 println!("{}: {} is {}.", one_line(id.trim()), kind.label(), status.label().to_lowercase());
             }
         }
-        EvidenceCommand::Attach { id, kind, file, note } => {
+        EvidenceCommand::Attach { id, kind, file, note, max_size } => {
             let kind = parse_kind(kind)?;
-            let attached = evidence::attach(store, &actor()?, id, kind, file, note)?;
+            let max = max_size.as_deref().map(parse_size).transpose()?.unwrap_or(evidence::DEFAULT_MAX_EVIDENCE_BYTES);
+            let attached = evidence::attach_at_most(store, &actor()?, id, kind, file, note, max)?;
             if out.json {
                 out.print_json(&attached);
             } else {
@@ -160,4 +165,25 @@ fn parse_status(text: &str) -> Result<EvidenceStatus, Error> {
             format!("\"{text}\" is not an evidence status. Use required, preserved or not_applicable."),
         )
     })
+}
+
+/// A size such as `2GiB`, `500MiB`, `64KiB` or a number of bytes.
+fn parse_size(text: &str) -> Result<u64, Error> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => 0,
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| Error::invalid("max_size", format!("\"{text}\" is not a size; write it like 500MiB or 20GiB.")))
 }

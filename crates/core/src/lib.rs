@@ -7,6 +7,7 @@ pub mod audit;
 pub mod deadlines;
 pub mod error;
 pub mod incident;
+pub mod input;
 pub mod outfile;
 pub mod pdf;
 pub mod people;

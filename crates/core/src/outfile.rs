@@ -136,7 +136,7 @@ fn remove_abandoned(folder: &Path) {
 }
 
 /// Whether a process runs (Linux: it has a /proc entry). Where that cannot be told, assume it runs.
-fn running(pid: u32) -> bool {
+pub(crate) fn running(pid: u32) -> bool {
     let proc = Path::new("/proc");
     !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }

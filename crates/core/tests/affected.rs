@@ -373,3 +373,24 @@ fn audit_questions_are_a_checklist_and_drive_the_phase_progress() {
     assert!(affected::progress(&db.store.connect().unwrap(), &inc).unwrap().complete);
     intact(&db);
 }
+
+#[test]
+fn imports_are_read_within_limits_and_a_huge_field_is_refused_whole() {
+    let db = db();
+    let inc = open_incident(&db, "Hostile imports");
+    // An endless stream without a line break (what /dev/zero gives) stops at the line limit, without using memory.
+    let err = affected::import_csv(&db.store, &dana(), &inc.id, std::io::Read::take(std::io::repeat(0), 1 << 40))
+        .unwrap_err();
+    assert!(err.to_string().contains("line longer than 1 MiB"), "{err}");
+    // A 10 MB value on one line.
+    let huge = format!("system,object_type,object_id,action\nCRM,contact,{},changed\n", "x".repeat(10_000_000));
+    let err = affected::import_csv(&db.store, &dana(), &inc.id, huge.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("line longer than"), "{err}");
+    // A long value within the line limit, but longer than a field may be.
+    let long = format!("system,object_type,object_id,action\nCRM,contact,{},changed\n", "x".repeat(5_000));
+    let err = affected::import_csv(&db.store, &dana(), &inc.id, long.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("object_id is 5000 characters long; at most 1000 fit"), "{err}");
+    assert!(err.to_string().contains("line 2"), "{err}");
+    assert_eq!(count(&db, &inc), 0, "nothing imported");
+    intact(&db);
+}

@@ -290,3 +290,61 @@ fn progress_is_complete_when_every_kind_is_preserved_or_not_applicable() {
     assert!(progress.complete && progress.missing.is_empty() && progress.next.is_none());
     intact(&db);
 }
+
+#[test]
+fn only_regular_files_become_evidence_and_never_past_the_limit() {
+    let db = db();
+    let inc = open_incident(&db, "Hostile files");
+    let fifo = db.dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let entries = verify::verify(&db.store).unwrap().entries;
+    for path in [
+        std::path::Path::new("/dev/zero"),
+        std::path::Path::new("/dev/urandom"),
+        std::path::Path::new("/dev/null"),
+        fifo.as_path(),
+    ] {
+        let err = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, path, "").unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{}: {err}", path.display());
+    }
+    let big = source(&db, "big.log", &vec![b'x'; 10_000]);
+    let err =
+        evidence::attach_at_most(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &big, "", 4_096).unwrap_err();
+    assert!(err.to_string().contains("--max-size"), "says how to allow more: {err}");
+    assert_eq!(verify::verify(&db.store).unwrap().entries, entries, "nothing recorded");
+    let stored = db.dir.path().join("evidence");
+    assert!(!stored.exists() || std::fs::read_dir(&stored).unwrap().count() == 0, "nothing copied or left behind");
+    // Within the limit it is kept.
+    evidence::attach_at_most(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &big, "", 10_000).unwrap();
+}
+
+#[test]
+fn a_link_is_followed_and_where_it_led_is_in_the_custody_log() {
+    let db = db();
+    let inc = open_incident(&db, "Linked evidence");
+    let real = source(&db, "run-record.json", b"{\"run\": 7}");
+    let link = db.dir.path().join("latest-run.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let file = evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &link, "").unwrap();
+    assert_eq!(file.sha256, sha(b"{\"run\": 7}"));
+    let custody = evidence::custody(&db.store, &inc.id).unwrap();
+    let real = std::fs::canonicalize(&real).unwrap();
+    assert!(custody[0].detail.contains(&format!("via a link to {}", real.display())), "{}", custody[0].detail);
+}
+
+#[test]
+fn a_copy_abandoned_by_a_killed_attach_is_gone_after_the_next_start() {
+    let db = db();
+    let inc = open_incident(&db, "Killed attach");
+    evidence::attach(&db.store, &dana(), &inc.id, EvidenceKind::RunRecord, &source(&db, "a.log", b"a"), "").unwrap();
+    let folder = db.dir.path().join("evidence");
+    let abandoned = folder.join(".incoming-99999999-0190a1b2");
+    std::fs::write(&abandoned, b"half a file").unwrap();
+    let live = folder.join(format!(".incoming-{}-0190a1b3", std::process::id()));
+    std::fs::write(&live, b"still being copied").unwrap();
+    firebreak_core::Store::open(db.store.path()).unwrap();
+    assert!(!abandoned.exists(), "the dead process's copy is removed");
+    assert!(live.exists(), "a copy a running process is making is left alone");
+    std::fs::remove_file(live).unwrap();
+    intact(&db);
+}

@@ -7,8 +7,6 @@ use firebreak_core::phases::affected::{
     self, AffectedChoices, AffectedObject, AuditAnswer, AuditQuestion, ImportReport, NewAffectedObject, ObjectChanges,
     ObjectCounts, ObjectPage, ObjectQuery, QuestionAnswer, RecoveryLogEntry,
 };
-use firebreak_core::Error;
-use std::fs::File;
 use std::path::PathBuf;
 use tauri::State;
 
@@ -52,13 +50,8 @@ pub async fn affected_import_tsv(state: State<'_, AppState>, id: String, text: S
 #[tauri::command(rename_all = "snake_case")]
 pub async fn affected_import_csv(state: State<'_, AppState>, id: String, path: PathBuf) -> Reply<ImportReport> {
     blocking(state.store(), move |s| {
-        let file = File::open(&path).map_err(|e| Error::Io {
-            message: format!(
-                "Cannot read {}: {e}. Check the file and try again; nothing was imported.",
-                path.display()
-            ),
-        })?;
-        affected::import_csv(s, &actor(s)?, &id, file)
+        let opened = firebreak_core::input::open_regular(&path, "the import")?;
+        affected::import_csv(s, &actor(s)?, &id, std::io::BufReader::new(opened.file))
     })
     .await
 }

@@ -16,6 +16,10 @@ use std::time::Duration;
 /// Written into the SQLite header so Firebreak can tell its own database from any other SQLite file.
 pub(crate) const APPLICATION_ID: i32 = 0x4642_524B; // "FBRK"
 
+/// What temporary copies in the evidence folder are called: `.incoming-<pid>-<id>` (the evidence phase writes them,
+/// the store removes those of processes that died).
+pub(crate) const INCOMING: &str = ".incoming-";
+
 /// How long a writer waits for another process (desktop app vs CLI) to finish its transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -72,7 +76,26 @@ impl Store {
         drop(plain);
         let mut conn = store.raw_connection()?;
         migrate::migrate(&mut conn, &store.path)?;
+        store.remove_abandoned_copies();
         Ok(store)
+    }
+
+    /// Removes what evidence copies killed processes left half-written in `evidence/` (`.incoming-<pid>-…` of a
+    /// process that no longer runs). They were never recorded, so nothing refers to them.
+    fn remove_abandoned_copies(&self) {
+        let dir = self.path.parent().unwrap_or(Path::new(".")).join("evidence");
+        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let pid = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(INCOMING))
+                .and_then(|n| n.split_once('-'))
+                .and_then(|(pid, _)| pid.parse::<u32>().ok());
+            if pid.is_some_and(|pid| !crate::outfile::running(pid)) && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Opens the database at `path`, creating it (and its folder) if there is none yet: `firebreak init` and the

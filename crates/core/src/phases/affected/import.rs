@@ -5,6 +5,7 @@ use super::{build, check, AgentAction, NewAffectedObject, ObjectStatus, Recovery
 use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::incident;
+use crate::input::{Limited, MAX_IMPORT_BYTES, MAX_IMPORT_LINE};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,7 +55,7 @@ pub fn import_delimited(
     actor.validate()?;
     // Refuse an unknown incident before reading a possibly large file; the rows are built again in the write.
     let incident = incident::find(&store.connect()?, key)?;
-    let rows = parse(reader, delimiter)?;
+    let rows = parse(Limited::new(reader, MAX_IMPORT_BYTES, MAX_IMPORT_LINE), delimiter)?;
     store.write(actor, |tx| {
         let incident = incident::find(tx, &incident.uuid)?;
         let now = tx.at();
@@ -246,7 +247,7 @@ fn unreadable(e: &csv::Error) -> Error {
         csv::ErrorKind::Utf8 { .. } => Error::invalid_input(format!(
             "{line}the text is not UTF-8; save the file as UTF-8 (CSV UTF-8) and import it again"
         )),
-        csv::ErrorKind::Io(io) => Error::Io { message: format!("Cannot read the file: {io}. Nothing was imported.") },
+        csv::ErrorKind::Io(io) => Error::invalid_input(format!("Cannot import the file: {io}. Nothing was imported.")),
         _ => Error::invalid_input(format!("{line}{e}")),
     }
 }

@@ -317,7 +317,23 @@ fn build(incident: &Incident, new: NewAffectedObject, now: DateTime<Utc>) -> Res
     })
 }
 
+/// The longest system, type, ID, evidence reference and owner an object may have.
+const MAX_NAME: usize = 1_000;
+const MAX_EVIDENCE: usize = 4_000;
+
 fn check(new: &NewAffectedObject, now: DateTime<Utc>) -> Result<()> {
+    for (field, value, max) in [
+        ("system", &new.system, MAX_NAME),
+        ("object_type", &new.object_type, MAX_NAME),
+        ("object_id", &new.object_id, MAX_NAME),
+        ("recovery_owner", &new.recovery_owner, MAX_NAME),
+        ("evidence", &new.evidence, MAX_EVIDENCE),
+    ] {
+        let n = value.chars().count();
+        if n > max {
+            return Err(Error::invalid(field, format!("{field} is {n} characters long; at most {max} fit")));
+        }
+    }
     let required = [
         ("system", &new.system, "the system it lives in (e.g. Salesforce)"),
         ("object_type", &new.object_type, "what kind of object it is (e.g. invoice)"),

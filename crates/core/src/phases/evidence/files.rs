@@ -53,6 +53,9 @@ pub fn stored_path(store: &Store, sha256: &str) -> PathBuf {
 
 /// Copies a file into the evidence store and records it under `kind`, with a custody event. A kind that was still
 /// required becomes preserved.
+/// Evidence files larger than this are refused unless the user allows more (`evidence attach --max-size`).
+pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
 pub fn attach(
     store: &Store,
     actor: &Actor,
@@ -60,6 +63,21 @@ pub fn attach(
     kind: EvidenceKind,
     source: &Path,
     note: &str,
+) -> Result<EvidenceFile> {
+    attach_at_most(store, actor, key, kind, source, note, DEFAULT_MAX_EVIDENCE_BYTES)
+}
+
+/// Attaches a regular file of at most `max_bytes` (a symbolic link is followed, and where it led is recorded in
+/// the chain of custody). Devices, FIFOs and folders are refused before anything is copied; a file that grows past
+/// the limit while it is copied is refused with nothing kept.
+pub fn attach_at_most(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    kind: EvidenceKind,
+    source: &Path,
+    note: &str,
+    max_bytes: u64,
 ) -> Result<EvidenceFile> {
     actor.validate()?;
     // Refuse an unknown incident before copying anything.
@@ -70,17 +88,12 @@ pub fn attach(
             format!("{} does not name a file. Give the path of the file to attach.", source.display()),
         )
     })?;
-    let meta = fs::metadata(source).map_err(|e| read_error(source, e))?;
-    if meta.is_dir() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is a folder. Attach the files inside it one at a time, or attach an archive of the folder.",
-                source.display()
-            ),
-        ));
+    let opened = crate::input::open_regular(source, "evidence")?;
+    if opened.meta.len() > max_bytes {
+        return Err(too_large(source, opened.meta.len(), max_bytes));
     }
-    let (sha256, size) = copy_in(store, source)?;
+    let link = opened.target.as_ref().map(|t| format!(", via a link to {}", t.display())).unwrap_or_default();
+    let (sha256, size) = copy_in(store, source, opened.file, max_bytes)?;
     // If this write fails, the copy just made stays in the evidence folder. That is harmless: the folder is
     // content-addressed, so the copy is exactly the content its name says, and attaching the file again reuses it.
     store.write(actor, |tx| {
@@ -97,7 +110,7 @@ pub fn attach(
             note: note.trim().to_string(),
         };
         FILES.insert(tx, &file)?;
-        let detail = format!("{original_name}, {size} bytes, sha256 {sha256}");
+        let detail = format!("{original_name}, {size} bytes, sha256 {sha256}{link}");
         log(tx, &incident, &file.id, CustodyAction::Attached, detail)?;
         match item_of(tx, &incident, kind)? {
             Some(item) if item.status == EvidenceStatus::Required => {
@@ -114,17 +127,22 @@ pub fn attach(
 
 /// Streams `source` into a temporary file in the evidence folder, then renames it to its hash, so a crash never
 /// leaves a partial file under a hash name. Returns the hash and size.
-fn copy_in(store: &Store, source: &Path) -> Result<(String, u64)> {
+fn copy_in(store: &Store, source: &Path, input: File, max_bytes: u64) -> Result<(String, u64)> {
     let dir = evidence_dir(store);
     fs::create_dir_all(&dir).map_err(|e| write_error(&dir, e))?;
-    let mut input = File::open(source).map_err(|e| read_error(source, e))?;
-    let temp = dir.join(format!(".incoming-{}", record::new_id()));
+    // One byte more than allowed tells a file that grew past the limit from one that is exactly at it.
+    let mut input = input.take(max_bytes.saturating_add(1));
+    // The process ID lets the next start tell a copy abandoned by a killed process from one under way.
+    let temp = dir.join(format!("{}{}-{}", crate::store::INCOMING, std::process::id(), record::new_id()));
     let copied = (|| {
         let mut out = OpenOptions::new().write(true).create_new(true).open(&temp).map_err(|e| write_error(&dir, e))?;
         let (sha256, size) = hash_stream(&mut input, Some(&mut out)).map_err(|e| match e {
             StreamError::Read(e) => read_error(source, e),
             StreamError::Write(e) => write_error(&dir, e),
         })?;
+        if size > max_bytes {
+            return Err(too_large(source, size, max_bytes));
+        }
         out.sync_all().map_err(|e| write_error(&dir, e))?;
         Ok((sha256, size))
     })();
@@ -197,6 +215,20 @@ fn hash_file(path: &Path) -> io::Result<String> {
     hash_stream(&mut file, None).map(|(sha256, _)| sha256).map_err(|e| match e {
         StreamError::Read(e) | StreamError::Write(e) => e,
     })
+}
+
+fn too_large(path: &Path, size: u64, max: u64) -> Error {
+    use crate::input::bytes_text;
+    Error::invalid(
+        "file",
+        format!(
+            "{} is {} or more, larger than the {} evidence files may be. Nothing was attached. If it really is \
+             evidence, allow more with `firebreak evidence attach --max-size SIZE` (e.g. 20GiB).",
+            path.display(),
+            bytes_text(size),
+            bytes_text(max)
+        ),
+    )
 }
 
 fn read_error(path: &Path, e: io::Error) -> Error {

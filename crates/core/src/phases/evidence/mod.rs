@@ -4,7 +4,10 @@
 
 mod files;
 
-pub use files::{attach, custody, export, files, open_copy, reverify, stored_path, FileCheck, FileCheckStatus};
+pub use files::{
+    attach, attach_at_most, custody, export, files, open_copy, reverify, stored_path, FileCheck, FileCheckStatus,
+    DEFAULT_MAX_EVIDENCE_BYTES,
+};
 
 use super::PhaseProgress;
 use crate::audit::{Actor, Entity};

@@ -104,16 +104,7 @@ pub fn run(
             let mut new = NewAffectedObject::new(system, object_type, object_id, parse(action, "action")?);
             new.evidence = evidence.clone();
             if let Some(at) = at {
-                new.occurred_at = Some(
-                    chrono::DateTime::parse_from_rfc3339(at.trim())
-                        .map_err(|_| {
-                            Error::invalid(
-                                "occurred_at",
-                                format!("\"{at}\" is not an RFC 3339 time; write it like 2026-11-20T14:30:00Z."),
-                            )
-                        })?
-                        .with_timezone(&chrono::Utc),
-                );
+                new.occurred_at = Some(firebreak_core::incident::fields::instant("occurred_at", at)?);
             }
             let object = affected::add(store, &actor()?, id, new)?;
             if out.json {

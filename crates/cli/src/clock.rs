@@ -91,7 +91,5 @@ pub fn run(args: &ClockArgs, data_dir: Option<&Path>, out: &Output) -> Result<()
 }
 
 fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, Error> {
-    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        Error::invalid(field, format!("\"{text}\" is not an RFC 3339 time; write it like 2026-11-20T09:00:00Z."))
-    })
+    firebreak_core::incident::fields::instant(field, text)
 }

@@ -153,7 +153,5 @@ pub fn parse_audience(text: &str) -> Result<Audience, Error> {
 }
 
 pub fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, Error> {
-    DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        Error::invalid(field, format!("\"{text}\" is not a time; write RFC 3339, e.g. 2026-11-20T14:30:00Z."))
-    })
+    firebreak_core::incident::fields::instant(field, text)
 }

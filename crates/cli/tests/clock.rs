@@ -124,3 +124,19 @@ fn a_malformed_regime_beside_the_database_is_named() {
     let err = CLI.fails(&dir.path().join("firebreak.db"), &["clock", "us-ny", "--trigger", "2026-11-20T09:00:00Z"]);
     assert!(err.contains("us-ny.toml"), "{err}");
 }
+
+#[test]
+fn a_leap_second_counts_as_the_second_it_ends_at() {
+    let (_dir, db) = db();
+    let out = CLI.json(&db, &["clock", "gdpr-art33", "--trigger", "2016-12-31T23:59:60Z"]);
+    assert_eq!(out["stages"][0]["due"], "2017-01-04T00:00:00Z", "72 hours after the leap second, not a second early");
+}
+
+#[test]
+fn a_year_no_deadline_could_be_written_in_is_refused() {
+    let (_dir, db) = db();
+    let err = CLI.fails(&db, &["clock", "gdpr-art33", "--trigger", "9999-12-31T23:00:00Z"]);
+    assert!(err.contains("years up to 9000"), "{err}");
+    let out = CLI.ok(&db, &["clock", "dora", "--trigger", "9000-12-31T23:00:00Z"]);
+    assert!(!out.contains("+10000"), "{out}");
+}

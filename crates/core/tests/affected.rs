@@ -394,3 +394,18 @@ fn imports_are_read_within_limits_and_a_huge_field_is_refused_whole() {
     assert_eq!(count(&db, &inc), 0, "nothing imported");
     intact(&db);
 }
+
+#[test]
+fn a_quote_left_open_at_the_end_is_refused_and_a_quote_inside_a_value_is_kept() {
+    let db = db();
+    let inc = open_incident(&db, "Quotes");
+    let open = "system,object_type,object_id,action\nCRM,contact,C-1,changed\nCRM,\"contact,C-2,changed\nCRM,contact,C-3,changed\n";
+    let err = affected::import_csv(&db.store, &dana(), &inc.id, open.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("line 3: a quoted value starts there and is never closed"), "{err}");
+    assert_eq!(count(&db, &inc), 0);
+    let fine =
+        "system,object_type,object_id,action\nCRM,\"screen, 24\"\" wide\",C-1,changed\nCRM,24\" monitor,C-2,changed\n";
+    assert_eq!(affected::import_csv(&db.store, &dana(), &inc.id, fine.as_bytes()).unwrap().added, 2);
+    let types: Vec<String> = all(&db, &inc).into_iter().map(|o| o.object_type).collect();
+    assert_eq!(types, ["screen, 24\" wide", "24\" monitor"]);
+}

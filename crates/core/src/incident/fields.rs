@@ -309,7 +309,31 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
-/// RFC 3339 with an explicit offset; instants without a zone are ambiguous for legal clocks and are refused.
+/// The last year an instant may fall in. Deadlines run up to a year past their trigger, and RFC 3339 cannot write
+/// a year past 9999 (a trigger in 9999 would give a due time printed as `+10000-…`).
+pub const LATEST_YEAR: i32 = 9000;
+
+/// RFC 3339 with an explicit offset; instants without a zone are ambiguous for legal clocks and are refused, and so
+/// are instants after [`LATEST_YEAR`].
+///
+/// A leap second (`23:59:60`) is the instant it ends at, the next second's start: chrono keeps it as 23:59:59 with
+/// an extra second of nanoseconds, which arithmetic drops, so a 72-hour clock counted from it ended a second early.
 pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim()).ok().map(|t| t.with_timezone(&Utc))
+    use chrono::{Datelike, Timelike};
+    let t = DateTime::parse_from_rfc3339(text.trim()).ok()?.with_timezone(&Utc);
+    let t = if t.nanosecond() >= 1_000_000_000 { t.with_nanosecond(0)? + chrono::Duration::seconds(1) } else { t };
+    (t.year() <= LATEST_YEAR).then_some(t)
+}
+
+/// [`parse_instant`], or a message naming `field` that says how to write a time.
+pub fn instant(field: &str, text: &str) -> Result<DateTime<Utc>> {
+    parse_instant(text).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!(
+                "\"{text}\" is not a time Firebreak takes; write RFC 3339 with a zone, e.g. 2026-11-20T14:30:00Z \
+                 (years up to {LATEST_YEAR})."
+            ),
+        )
+    })
 }

@@ -55,7 +55,17 @@ pub fn import_delimited(
     actor.validate()?;
     // Refuse an unknown incident before reading a possibly large file; the rows are built again in the write.
     let incident = incident::find(&store.connect()?, key)?;
-    let rows = parse(Limited::new(reader, MAX_IMPORT_BYTES, MAX_IMPORT_LINE), delimiter)?;
+    let quotes = Quotes::new(Limited::new(reader, MAX_IMPORT_BYTES, MAX_IMPORT_LINE), delimiter);
+    let open_quote = quotes.open_since.clone();
+    let parsed = parse(quotes, delimiter);
+    // The CSV reader takes a quote left open as a value running to the end of the file: that is the mistake to
+    // name, whatever else it made of the rest.
+    if let Some(line) = open_quote.get() {
+        return Err(Error::invalid_input(format!(
+            "line {line}: a quoted value starts there and is never closed (a \" is missing); nothing was imported"
+        )));
+    }
+    let rows = parsed?;
     store.write(actor, |tx| {
         let incident = incident::find(tx, &incident.uuid)?;
         let now = tx.at();
@@ -229,7 +239,7 @@ fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> String {
 }
 
 fn time(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+    crate::incident::fields::parse_instant(text).ok_or_else(|| {
         Error::invalid(
             "occurred_at",
             format!("occurred_at \"{text}\" is not an RFC 3339 time such as 2026-11-20T14:30:00Z"),
@@ -249,5 +259,70 @@ fn unreadable(e: &csv::Error) -> Error {
         )),
         csv::ErrorKind::Io(io) => Error::invalid_input(format!("Cannot import the file: {io}. Nothing was imported.")),
         _ => Error::invalid_input(format!("{line}{e}")),
+    }
+}
+
+/// Follows the file's quoting the way RFC 4180 reads it (a quote opens a value only at its start, `""` inside is a
+/// quote) and remembers on which line a value still open was opened.
+struct Quotes<R> {
+    inner: R,
+    delimiter: u8,
+    line: u64,
+    state: Quoting,
+    open_since: std::rc::Rc<std::cell::Cell<Option<u64>>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted value: the end of the value, or the first half of `""`.
+    QuoteInQuoted,
+}
+
+impl<R> Quotes<R> {
+    fn new(inner: R, delimiter: u8) -> Quotes<R> {
+        Quotes { inner, delimiter, line: 1, state: Quoting::FieldStart, open_since: Default::default() }
+    }
+
+    fn step(&mut self, b: u8) {
+        let outside = |b: u8, this: &Self| {
+            if b == this.delimiter || b == b'\n' {
+                Quoting::FieldStart
+            } else {
+                Quoting::Unquoted
+            }
+        };
+        self.state = match (self.state, b) {
+            (Quoting::FieldStart, b'"') => {
+                self.open_since.set(Some(self.line));
+                Quoting::Quoted
+            }
+            (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => Quoting::Quoted,
+            (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+            (Quoting::QuoteInQuoted, b) => {
+                self.open_since.set(None);
+                outside(b, self)
+            }
+            (_, b) => outside(b, self),
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+}
+
+impl<R: Read> Read for Quotes<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && self.state == Quoting::QuoteInQuoted {
+            self.open_since.set(None);
+        }
+        for &b in &buf[..n] {
+            self.step(b);
+        }
+        Ok(n)
     }
 }

@@ -5,6 +5,7 @@
 
 mod commands;
 mod reminders;
+mod sealing;
 mod state;
 mod web_process;
 
@@ -16,6 +17,7 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             reminders::start(app.handle().clone());
+            sealing::start(app.handle().clone());
             web_process::reload_after_crash(app);
             Ok(())
         })

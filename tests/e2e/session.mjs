@@ -20,6 +20,7 @@ export class Session {
     mkdirSync(s.artifacts, { recursive: true });
     s.dataDir = mkdtempSync(join(tmpdir(), `firebreak-e2e-${name}-`));
     s.db = join(s.dataDir, 'firebreak.db');
+    s.sealKey = join(s.dataDir, 'seal.key');
     s.shot = 0;
     // As a user's first `firebreak init` would: the app creates a database only on its default path.
     s.cli(['init']);
@@ -30,7 +31,7 @@ export class Session {
     // otherwise hold that pipe open and the runner would wait for it forever after the last test (a CI run did).
     const log = openSync(join(s.artifacts, 'driver.log'), 'w');
     s.driver = spawn('tauri-driver', args, {
-      env: { ...process.env, FIREBREAK_DB: s.db, TZ: 'UTC' },
+      env: { ...process.env, FIREBREAK_DB: s.db, FIREBREAK_SEAL_KEY: s.sealKey, TZ: 'UTC' },
       stdio: ['ignore', log, log],
       // Its own process group, so stop() ends the driver, WebKitWebDriver and the app together, even an app
       // orphaned by a crashed WebKitWebDriver.
@@ -49,7 +50,8 @@ export class Session {
 
   /** Runs the `firebreak` CLI on this session's database, as an alert pipeline would. */
   cli(args, actor = 'Alert pipeline') {
-    return execFileSync(cliBinary, args, { env: { ...process.env, FIREBREAK_DB: this.db, FIREBREAK_ACTOR: actor } })
+    const env = { ...process.env, FIREBREAK_DB: this.db, FIREBREAK_SEAL_KEY: this.sealKey, FIREBREAK_ACTOR: actor };
+    return execFileSync(cliBinary, args, { env })
       .toString()
       .trim();
   }

@@ -85,6 +85,7 @@ pub fn run(store: &Store, out: &Output, args: &DeadlinesArgs) -> Result<(), Erro
             None => notification::all_deadlines_ics(store, now)?,
         };
         let path = file.finish(&text)?;
+        firebreak_core::seal::seal_export(store)?;
         let events = text.matches("BEGIN:VEVENT").count();
         if out.json {
             out.print_json(&serde_json::json!({ "path": path.display().to_string(), "events": events }));

@@ -198,8 +198,23 @@ enum PeopleCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the audit chain and that every current value is the last audited one. Exit 1 if not intact.
-    Verify,
+    /// Check the audit chain, that every current value is the last audited one, and every seal kept in the
+    /// database; with --seal or --anchor, also that the trail still extends a head sealed elsewhere (a rewrite of
+    /// the history before it fails, naming the first sealed entry that no longer matches). Exit 1 if not intact.
+    Verify {
+        /// A seal file written by `audit seal --out`.
+        #[arg(long, value_name = "FILE")]
+        seal: Vec<PathBuf>,
+        /// SEQ:HASH as a document prints it (its integrity section's anchor).
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Vec<String>,
+    },
+    /// Sign the trail's head now with this installation's key and keep the seal in the database; --out also writes
+    /// it to FILE, to keep somewhere the database is not.
+    Seal {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -258,12 +273,28 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Reenable(cmd) => reenable::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Gates { id } => out.guidance(&incident::get(&store, id)?, &guidance::guidance(&store, id)?),
-        Command::Audit(AuditCommand::Verify) => {
-            let report = verify::verify(&store)?;
+        Command::Audit(AuditCommand::Verify { seal, anchor }) => {
+            let mut outside = Vec::new();
+            for file in seal {
+                outside.push(verify::Outside::Seal(firebreak_core::seal::read_file(file)?));
+            }
+            for text in anchor {
+                let (seq, hash) = firebreak_core::seal::parse_anchor(text)?;
+                outside.push(verify::Outside::Anchor { seq, hash });
+            }
+            let report = verify::verify_against(&store, &outside)?;
             out.verify(&report);
             if !report.intact {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Audit(AuditCommand::Seal { out: file }) => {
+            let target = file.as_deref().map(|f| store.out_file(f)).transpose()?;
+            let seal = firebreak_core::seal::seal_now(&store, "manual")?;
+            if let Some(target) = target {
+                target.finish(&format!("{}\n", serde_json::to_string_pretty(&seal)?))?;
+            }
+            out.seal(&seal);
         }
         Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
         Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,

@@ -384,6 +384,9 @@ fn draft(
     let target = file.as_deref().map(|f| store.out_file(f)).transpose()?;
     let n = notification::start(store, &actor()?, id, &def.id, &stage)?;
     let written = target.map(|t| t.finish(&n.text)).transpose()?;
+    if written.is_some() {
+        firebreak_core::seal::seal_export(store)?;
+    }
     if out.json {
         out.print_json(&n);
         return Ok(());

@@ -167,6 +167,20 @@ impl Output {
         println!("Added {} to the people directory.", one_line(&person.details.name));
     }
 
+    pub fn seal(&self, seal: &firebreak_core::seal::Seal) {
+        if self.json {
+            return self.print_json(seal);
+        }
+        println!(
+            "Sealed entry #{} ({}) at {} with key {}…",
+            seal.seq,
+            seal.head_hash,
+            audit::format_instant(seal.at),
+            seal.key_fingerprint()
+        );
+        println!("Anchor {}", seal.anchor());
+    }
+
     pub fn verify(&self, report: &VerifyReport) {
         if self.json {
             return self.print_json(report);

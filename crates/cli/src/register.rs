@@ -37,6 +37,7 @@ pub fn run(store: &Store, out: &Output, cmd: &RegisterCommand) -> Result<(), Err
                 return Ok(());
             };
             let path = file.finish(&notification::breach_register_csv(&entries))?;
+            firebreak_core::seal::seal_export(store)?;
             if out.json {
                 out.print_json(&serde_json::json!({ "path": path.display().to_string(), "incidents": entries.len() }));
             } else {

@@ -3,6 +3,7 @@
 
 use crate::audit::{self, AuditEntry, Entity, Head, GENESIS_HASH};
 use crate::error::Result;
+use crate::seal::{self, Seal, SealKey};
 use crate::store::Store;
 use crate::{incident, people, profile};
 use rusqlite::Connection;
@@ -31,6 +32,12 @@ pub enum ProblemKind {
     UnauditedRecord,
     /// The trail says a record exists, but it is gone.
     MissingRecord,
+    /// The trail no longer extends a sealed head: its history up to that entry was rewritten.
+    SealBroken,
+    /// A seal's signature does not hold.
+    SealInvalid,
+    /// A seal was made with another key than this installation's.
+    SealForeign,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -56,17 +63,29 @@ pub struct VerifyReport {
     /// The hash of the newest entry: quoted on exported documents so a copy can be checked against the trail.
     pub head_hash: String,
     pub problems: Vec<Problem>,
+    /// Seals checked (those kept in the database and any given to check against).
+    #[ts(type = "number")]
+    pub seals: u64,
+    /// The newest seal the trail still extends.
+    pub latest_seal: Option<Seal>,
 }
 
 impl VerifyReport {
     /// One line for the status bar, the CLI and PDF integrity lines.
     pub fn summary(&self) -> String {
         match self.problems.first() {
-            None => format!(
-                "Record intact: {} audit entries verified, chain head {}.",
-                self.entries,
-                short(&self.head_hash)
-            ),
+            None => {
+                let seals = match (&self.latest_seal, self.seals) {
+                    (Some(s), n) => format!(" {n} seal(s) hold; the newest seals entry #{}.", s.seq),
+                    (None, 0) => String::new(),
+                    (None, n) => format!(" {n} seal(s) hold."),
+                };
+                format!(
+                    "Record intact: {} audit entries verified, chain head {}.{seals}",
+                    self.entries,
+                    short(&self.head_hash)
+                )
+            }
             Some(first) if self.problems.len() == 1 => {
                 format!("Record NOT intact: {}", first.message)
             }
@@ -86,24 +105,58 @@ struct Expected {
 }
 
 pub fn verify(store: &Store) -> Result<VerifyReport> {
+    verify_against(store, &[])
+}
+
+/// Like [`verify`], and also proves the trail still extends each of `outside` — seals kept elsewhere (a seal file,
+/// the anchor printed on a document), which a rewrite of the database cannot reach.
+pub fn verify_against(store: &Store, outside: &[Outside]) -> Result<VerifyReport> {
     let conn = store.connect()?;
     // One read transaction: a consistent snapshot even while another process writes.
     conn.execute_batch("BEGIN DEFERRED")?;
-    let report = check(&conn);
+    let report = check(&conn, outside);
     conn.execute_batch("COMMIT")?;
     report
 }
 
-fn check(conn: &Connection) -> Result<VerifyReport> {
+/// A head known from outside the database: a seal (signed) or an anchor `SEQ:HASH` (as a document prints it).
+#[derive(Debug, Clone)]
+pub enum Outside {
+    Seal(Seal),
+    Anchor { seq: i64, hash: String },
+}
+
+fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
     let mut problems = Vec::new();
     let mut expected: BTreeMap<(String, String), Expected> = BTreeMap::new();
     let mut chain_ok = true;
     let mut prev_hash = GENESIS_HASH.to_string();
     let mut next_seq = 1;
     let mut entries = 0;
+    let kept = seal::kept(conn)?;
+    // Every head the trail must still extend: seq → the hashes claimed for it.
+    let mut claimed: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for s in &kept {
+        claimed.entry(s.seq).or_default().push(s.head_hash.clone());
+    }
+    for o in outside {
+        let (seq, hash) = match o {
+            Outside::Seal(s) => (s.seq, s.head_hash.clone()),
+            Outside::Anchor { seq, hash } => (*seq, hash.clone()),
+        };
+        claimed.entry(seq).or_default().push(hash);
+    }
+    // What the trail has at each claimed seq (the genesis hash at 0).
+    let mut found: BTreeMap<i64, String> = BTreeMap::new();
+    if claimed.contains_key(&0) {
+        found.insert(0, GENESIS_HASH.to_string());
+    }
 
     audit::for_each_entry(conn, |e: AuditEntry| {
         entries += 1;
+        if claimed.contains_key(&e.seq) {
+            found.insert(e.seq, e.hash.clone());
+        }
         if chain_ok {
             if let Some(problem) = chain_problem(&e, next_seq, &prev_hash) {
                 problems.push(problem);
@@ -157,7 +210,88 @@ fn check(conn: &Connection) -> Result<VerifyReport> {
     value_problems.truncate(MAX_VALUE_PROBLEMS);
     problems.extend(value_problems);
 
-    Ok(VerifyReport { intact: problems.is_empty(), entries, head_hash: last.hash, problems })
+    let (seal_problems, latest_seal) = seal_problems(&kept, outside, &claimed, &found);
+    problems.extend(seal_problems);
+    let seals = (kept.len() + outside.len()) as u64;
+    Ok(VerifyReport { intact: problems.is_empty(), entries, head_hash: last.hash, problems, seals, latest_seal })
+}
+
+/// Checks each seal's signature and key, and that the trail still has the sealed hash at the sealed entry. A
+/// rewrite shows as the first sealed entry whose hash changed, after the last one that still matches.
+fn seal_problems(
+    kept: &[Seal],
+    outside: &[Outside],
+    claimed: &BTreeMap<i64, Vec<String>>,
+    found: &BTreeMap<i64, String>,
+) -> (Vec<Problem>, Option<Seal>) {
+    let mut problems = Vec::new();
+    let local = SealKey::existing().map(|k| k.public_key());
+    let problem = |kind, seq: i64, message: String| Problem {
+        kind,
+        seq: Some(seq),
+        entity: None,
+        record: None,
+        field: None,
+        message,
+    };
+    let outside_seals = outside.iter().filter_map(|o| match o {
+        Outside::Seal(s) => Some(s),
+        Outside::Anchor { .. } => None,
+    });
+    for s in kept.iter().chain(outside_seals) {
+        if !s.signature_holds() {
+            problems.push(problem(
+                ProblemKind::SealInvalid,
+                s.seq,
+                format!(
+                    "The seal of entry #{} made {} does not hold: its signature is not its key's. It was forged or altered.",
+                    s.seq,
+                    audit::format_instant(s.at)
+                ),
+            ));
+        } else if local.as_deref().is_some_and(|k| k != s.public_key) {
+            problems.push(problem(
+                ProblemKind::SealForeign,
+                s.seq,
+                format!(
+                    "The seal of entry #{} was made with another key ({}…) than this installation's: someone else \
+                     sealed this trail, perhaps after rewriting it.",
+                    s.seq,
+                    s.key_fingerprint()
+                ),
+            ));
+        }
+    }
+    let matches = |seq: &i64, hash: &String| found.get(seq) == Some(hash);
+    let last_good =
+        claimed.iter().filter(|(seq, hashes)| hashes.iter().all(|h| matches(seq, h))).map(|(s, _)| *s).max();
+    let mut broken: Vec<i64> =
+        claimed.iter().filter(|(seq, hashes)| hashes.iter().any(|h| !matches(seq, h))).map(|(s, _)| *s).collect();
+    broken.sort();
+    if let Some(&first) = broken.first() {
+        let since = match last_good.filter(|g| *g < first) {
+            Some(g) => format!("after entry #{g} (which still matches its seal)"),
+            None => "from the start".to_string(),
+        };
+        let now = match found.get(&first) {
+            Some(hash) => format!("entry #{first} now has hash {}…", &hash[..hash.len().min(12)]),
+            None => format!("entry #{first} is gone"),
+        };
+        problems.push(problem(
+            ProblemKind::SealBroken,
+            first,
+            format!(
+                "The trail no longer extends the head sealed at entry #{first}: {now}. Its history was rewritten \
+                 {since}, and every hash recomputed; entry #{first} is the first sealed entry that no longer matches."
+            ),
+        ));
+    }
+    let latest = kept
+        .iter()
+        .filter(|s| s.signature_holds() && matches(&s.seq, &s.head_hash))
+        .max_by_key(|s| (s.seq, s.at))
+        .cloned();
+    (problems, latest)
 }
 
 fn chain_problem(e: &AuditEntry, next_seq: i64, prev_hash: &str) -> Option<Problem> {

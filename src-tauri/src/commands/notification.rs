@@ -134,7 +134,9 @@ pub async fn export_breach_register(state: State<'_, AppState>, dest: PathBuf) -
     blocking(state.store(), move |s| {
         let file = s.out_file(&dest)?;
         let csv = notification::breach_register_csv(&notification::breach_register(s)?);
-        file.finish(&csv).map(|p| p.display().to_string())
+        let path = file.finish(&csv)?;
+        firebreak_core::seal::seal_export(s)?;
+        Ok(path.display().to_string())
     })
     .await
 }
@@ -145,7 +147,9 @@ pub async fn export_calendar(state: State<'_, AppState>, dest: PathBuf) -> Reply
     blocking(state.store(), move |s| {
         let file = s.out_file(&dest)?;
         let ics = notification::all_deadlines_ics(s, Utc::now())?;
-        file.finish(&ics).map(|p| p.display().to_string())
+        let path = file.finish(&ics)?;
+        firebreak_core::seal::seal_export(s)?;
+        Ok(path.display().to_string())
     })
     .await
 }

@@ -289,6 +289,7 @@ describe('checking a file', () => {
     incident_id: ID,
     entries_since: 3,
     head_in_trail: true,
+    seal: null,
     message: 'Known: …',
   };
   const kinds = [{ key: 'full', label: 'Full incident report' }];

@@ -22,10 +22,13 @@ impl Cli {
     }
 
     /// Runs a command exactly as given, creating nothing first.
+    /// The installation's seal key is the test's own, beside its database, never the user's.
     pub fn raw(&self, db: &Path, args: &[&str]) -> Output {
+        let key = db.parent().unwrap_or(Path::new(".")).join("test-seal.key");
         Command::new(env!("CARGO_BIN_EXE_firebreak"))
             .args(args)
             .env("FIREBREAK_DB", db)
+            .env("FIREBREAK_SEAL_KEY", key)
             .env("FIREBREAK_ACTOR", self.actor)
             .output()
             .unwrap()

@@ -17,6 +17,7 @@ use crate::phases::playbook::{self, PlaybookView};
 use crate::phases::postmortem::{self, PostmortemView};
 use crate::phases::reenable::{self, ReenableView};
 use crate::phases::severity::{self, SeverityAssessment};
+use crate::seal::{Seal, SealKey};
 use crate::store::Store;
 use crate::verify::{self, VerifyReport};
 use chrono::{DateTime, Utc};
@@ -32,6 +33,8 @@ pub struct Integrity {
     pub head_seq: i64,
     pub head_hash: String,
     pub verify: VerifyReport,
+    /// The head signed with this installation's key as of the generation instant (see [`Integrity::sealed`]).
+    pub seal: Option<Seal>,
 }
 
 impl Integrity {
@@ -43,6 +46,13 @@ impl Integrity {
     /// `SEQ:HASH`, the anchor a reader can quote to check the trail still extends this head.
     pub fn anchor(&self) -> String {
         format!("{}:{}", self.head_seq, self.head_hash)
+    }
+
+    /// The same, with the head sealed as of `at` (the same head, instant and key give the same seal).
+    pub fn sealed(mut self, at: DateTime<Utc>, reason: &str) -> Result<Integrity> {
+        let head = Head { seq: self.head_seq, hash: self.head_hash.clone() };
+        self.seal = Some(SealKey::load_or_create()?.seal(&head, at, reason));
+        Ok(self)
     }
 }
 
@@ -169,7 +179,7 @@ pub(crate) fn user_zone(store: &Store) -> Result<Tz> {
 pub(crate) fn integrity(store: &Store) -> Result<Integrity> {
     let verify = verify::verify(store)?;
     let head = Head::read(&store.connect()?)?;
-    Ok(Integrity { head_seq: head.seq, head_hash: head.hash, verify })
+    Ok(Integrity { head_seq: head.seq, head_hash: head.hash, verify, seal: None })
 }
 
 /// Runs `read` until the audit head is the same before and after it, so everything read belongs to one state of

@@ -150,12 +150,25 @@ impl Frame {
                  with its SHA-256, so its origin can be checked.",
             ),
             Block::Fields(Fields {
-                rows: vec![
-                    ("Audit-chain head".into(), vec![Span::mono(format!("#{} {}", i.head_seq, i.head_hash))]),
-                    ("Anchor".into(), vec![Span::mono(i.anchor())]),
-                    ("Audit entries".into(), vec![Span::plain(i.verify.entries.to_string())]),
-                    ("Verification at generation".into(), vec![Span::plain(i.verify.summary())]),
-                ],
+                rows: {
+                    let mut rows = vec![
+                        ("Audit-chain head".into(), vec![Span::mono(format!("#{} {}", i.head_seq, i.head_hash))]),
+                        ("Anchor".into(), vec![Span::mono(i.anchor())]),
+                        ("Audit entries".into(), vec![Span::plain(i.verify.entries.to_string())]),
+                        ("Verification at generation".into(), vec![Span::plain(i.verify.summary())]),
+                    ];
+                    if let Some(seal) = &i.seal {
+                        rows.push((
+                            "Seal".into(),
+                            vec![Span::plain(format!(
+                                "The head above, signed (Ed25519) at {} by this installation's key ",
+                                crate::audit::format_instant(seal.at)
+                            )), Span::mono(&seal.public_key)],
+                        ));
+                        rows.push(("Signature".into(), vec![Span::mono(&seal.signature)]));
+                    }
+                    rows
+                },
                 label_width: 0.28,
             }),
             Block::Note {
@@ -172,6 +185,12 @@ impl Frame {
                  this exact file was generated from the database, when, by whom, from which audit entry, and how many \
                  entries were recorded since. A file changed by a single byte is unknown.",
             ),
+            para(&format!(
+                "To prove the trail was not rewritten since (even by someone who recomputed every hash): `firebreak \
+                 audit verify --anchor {}` on the database. It fails, naming the first sealed entry that no longer \
+                 matches, if the history up to this head was changed.",
+                i.anchor()
+            )),
         ]
     }
 }

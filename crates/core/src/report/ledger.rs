@@ -141,6 +141,8 @@ pub struct DocumentCheck {
     /// The entry the document was generated from is still in the trail with the same hash (the history before it
     /// was not rewritten).
     pub head_in_trail: bool,
+    /// The seal kept with the document: its head signed with the installation's key at generation.
+    pub seal: Option<crate::seal::Seal>,
     /// One line for people.
     pub message: String,
 }
@@ -167,6 +169,7 @@ pub fn check(store: &Store, path: &Path) -> Result<DocumentCheck> {
             incident_id: None,
             entries_since: 0,
             head_in_trail: false,
+            seal: None,
         });
     };
     let incident_id = document.incident.as_deref().and_then(|uuid| crate::incident::display_id(&conn, uuid));
@@ -180,6 +183,9 @@ pub fn check(store: &Store, path: &Path) -> Result<DocumentCheck> {
             .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [document.head_seq], |r| r.get::<_, String>(0))
             .optional()?
             .is_some_and(|h| h == document.head_hash);
+    let seal = crate::seal::kept(&conn)?
+        .into_iter()
+        .find(|s| s.seq == document.head_seq && s.head_hash == document.head_hash && s.at == document.generated_at);
     let about = incident_id.as_deref().map(|id| format!(" of {id}")).unwrap_or_default();
     let since = match entries_since {
         0 => "the record has not changed since".to_string(),
@@ -195,8 +201,13 @@ pub fn check(store: &Store, path: &Path) -> Result<DocumentCheck> {
             document.head_seq
         )
     };
+    let sealed = match &seal {
+        Some(s) if s.signature_holds() => format!(" Sealed with key {}….", s.key_fingerprint()),
+        Some(_) => " Its seal does NOT hold (forged or altered).".to_string(),
+        None => String::new(),
+    };
     let message = format!(
-        "Known: {}{about}, generated {} by {} from audit entry #{} ({}…); {since}.{trail}",
+        "Known: {}{about}, generated {} by {} from audit entry #{} ({}…); {since}.{trail}{sealed}",
         document.kind.label(),
         document.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
         document.generated_by,
@@ -211,6 +222,7 @@ pub fn check(store: &Store, path: &Path) -> Result<DocumentCheck> {
         incident_id,
         entries_since,
         head_in_trail,
+        seal,
         message,
     })
 }

@@ -85,6 +85,8 @@ pub struct Prepared {
     pub record: GeneratedDocument,
     /// The incident's human ID.
     pub incident_id: Option<String>,
+    /// The head the document was generated from, sealed: kept with the document's ledger row.
+    pub seal: Option<crate::seal::Seal>,
 }
 
 /// A written document (`firebreak report … --json` prints this).
@@ -167,7 +169,13 @@ fn render_with(
         generated_by: actor.name.clone(),
         generated_at: at,
     };
-    Ok(Prepared { bytes: rendered.bytes, pages: rendered.pages, record, incident_id: incident.map(|(_, id)| id) })
+    Ok(Prepared {
+        bytes: rendered.bytes,
+        pages: rendered.pages,
+        record,
+        incident_id: incident.map(|(_, id)| id),
+        seal: integrity.seal,
+    })
 }
 
 /// A rendered document, the incident it is about (UUID, human ID) and the trail state it was generated from.
@@ -242,8 +250,8 @@ fn incident_pdf(
     } else {
         Redaction::internal()
     };
-    let frame =
-        Frame { kind, at, by: actor.clone(), zone: d.zone, classification, redaction, integrity: d.integrity.clone() };
+    let integrity = d.integrity.clone().sealed(at, "report")?;
+    let frame = Frame { kind, at, by: actor.clone(), zone: d.zone, classification, redaction, integrity };
     progress(ReportStep::LayingOut);
     let rendered = match (kind, notification) {
         (DocumentKind::Summary, _) => summary::render(&d, &frame)?,
@@ -273,7 +281,12 @@ pub fn generate(
     prepared.record.file_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // Recorded first, then put in place: a failed commit leaves the file that was at `out` untouched. A rename that
     // fails after the commit is said plainly (the ledger then holds a document nobody has).
-    let record = store.write(actor, |tx| prepared.record.clone().insert(tx))?;
+    let record = store.write(actor, |tx| {
+        if let Some(seal) = &prepared.seal {
+            crate::seal::keep(tx, seal)?;
+        }
+        prepared.record.clone().insert(tx)
+    })?;
     let path = file.persist().map_err(|e| Error::Io {
         message: format!(
             "{e} The document was recorded in the audit trail but is not at {}; generate it again.",

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&[&str]] = &[
     crate::phases::SCHEMA_V2,
     crate::phases::SCHEMA_V3,
     &[crate::report::SCHEMA_V4],
+    &[crate::seal::SCHEMA_V5],
 ];
 
 /// The schema version this build writes.

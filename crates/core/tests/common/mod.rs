@@ -11,7 +11,18 @@ pub struct Db {
     pub store: Store,
 }
 
+/// The seal key of this test process: a file of its own, never the user's (`~/.config/firebreak/seal.key`).
+fn isolate_seal_key() {
+    static KEY: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        std::env::set_var("FIREBREAK_SEAL_KEY", dir.path().join("seal.key"));
+        dir
+    });
+}
+
 pub fn db() -> Db {
+    isolate_seal_key();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::create(dir.path().join("firebreak.db")).unwrap();
     Db { dir, store }

@@ -194,15 +194,20 @@ fn text(s: &str) -> Option<String> {
     canonical(&Value::String(s.to_string()))
 }
 
-/// People rows for `verify`: (uuid, [(field, canonical value)]).
+/// People rows for `verify`: (uuid, [(field, canonical value)]), as stored. Firebreak writes an empty detail as
+/// "", never NULL; a NULL is another program's spelling and is shown as `null`, so it never equals the trail.
 pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
-    let mut stmt = conn.prepare("SELECT * FROM people ORDER BY uuid")?;
-    let rows = stmt.query_map([], from_row)?;
+    let mut stmt = conn.prepare("SELECT uuid, name, role, email, phone FROM people ORDER BY uuid")?;
+    let mut rows = stmt.query([])?;
     let mut out = Vec::new();
-    for person in rows {
-        let person = person?;
-        let fields = person.details.fields().iter().map(|(f, v)| (f.to_string(), text(v))).collect();
-        out.push((person.id, fields));
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let mut fields = Vec::new();
+        for (i, field) in ["name", "role", "email", "phone"].into_iter().enumerate() {
+            let raw: Option<String> = row.get(i + 1)?;
+            fields.push((field.to_string(), raw.map_or_else(|| Some("null".to_string()), |v| text(&v))));
+        }
+        out.push((id, fields));
     }
     Ok(out)
 }

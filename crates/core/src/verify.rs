@@ -192,7 +192,8 @@ fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
         compare(conn, table.entity, table.stored_state(conn)?, &mut expected, &mut value_problems);
     }
     for ((entity, id), record) in &expected {
-        if record.created {
+        // Gone: a record the trail created, or one whose audited fields still held something (settings).
+        if record.created || record.fields.values().any(|(_, v)| v.is_some()) {
             let entity = Entity::parse(entity);
             value_problems.push(Problem {
                 kind: ProblemKind::MissingRecord,
@@ -389,7 +390,16 @@ fn compare(
             });
             continue;
         };
-        for (field, actual) in fields {
+        // A field the trail gave a value that the database no longer holds at all (a settings row deleted) is as
+        // changed as one holding something else.
+        let stored: std::collections::BTreeSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+        let vanished: Vec<(String, Option<String>)> = audited
+            .fields
+            .iter()
+            .filter(|(f, (_, v))| v.is_some() && !stored.contains(f.as_str()))
+            .map(|(f, _)| (f.clone(), None))
+            .collect();
+        for (field, actual) in fields.into_iter().chain(vanished) {
             let (seq, audited_value) = audited.fields.get(&field).cloned().unwrap_or((0, None));
             if audited_value != actual {
                 let last = if seq == 0 {

@@ -411,6 +411,9 @@ pub(crate) fn column_canonical(spec_is_list: bool, raw: Option<String>) -> Optio
     if spec_is_list {
         // A list column holds the canonical JSON itself; compared as stored, so no equivalent spelling passes.
         Some(raw)
+    } else if raw.is_empty() {
+        // Firebreak stores an empty value as NULL; "" is another program's spelling of it.
+        Some("\"\"".to_string())
     } else {
         canonical(&Value::String(raw))
     }

@@ -53,3 +53,4 @@ bench: deps
 	cargo build --release -p firebreak-cli
 	cargo run --release -p firebreak-core --example bench_affected
 	cargo run --release -p firebreak-core --example bench_report
+	cargo run --release -p firebreak-core --example bench_audit

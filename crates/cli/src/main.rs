@@ -25,6 +25,7 @@ use firebreak_core::text::one_line;
 use firebreak_core::vocabulary::Status;
 use firebreak_core::{profile, verify, Actor, Error, ErrorCode, Store};
 use serde_json::{Map, Value};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -282,7 +283,20 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 let (seq, hash) = firebreak_core::seal::parse_anchor(text)?;
                 outside.push(verify::Outside::Anchor { seq, hash });
             }
-            let report = verify::verify_against(&store, &outside)?;
+            // A long trail takes seconds: a person at a terminal sees how far it has come (on stderr, which a
+            // script's captured output does not mix with).
+            let terminal = std::io::stderr().is_terminal();
+            let mut shown = false;
+            let mut progress = |p: verify::VerifyProgress| {
+                if terminal && p.total > 0 && p.done < p.total {
+                    eprint!("\rVerifying the audit trail… {}%", p.done * 100 / p.total);
+                    shown = true;
+                }
+            };
+            let report = verify::verify_against(&store, &outside, &mut progress)?;
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
             out.verify(&report);
             if !report.intact {
                 return Ok(ExitCode::FAILURE);

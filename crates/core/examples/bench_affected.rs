@@ -6,13 +6,12 @@ use firebreak_core::incident::{self, IncidentFields};
 use firebreak_core::phases::affected::{self, ObjectQuery, ObjectSort, SortDirection};
 use firebreak_core::phases::affected::{AgentAction, ObjectStatus};
 use firebreak_core::{verify, Actor, Store};
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+#[path = "shared/objects.rs"]
+mod objects;
+
 const ROWS: usize = 100_000;
-const SYSTEMS: &[&str] = &["Salesforce", "NetSuite", "Zendesk", "Workday", "Gmail", "Slack", "Jira", "HubSpot"];
-const TYPES: &[&str] = &["invoice", "ticket", "contact", "email", "payment", "employee record"];
-const RECOVERY: &[&str] = &["", "correct", "roll_back", "notify", "none"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
@@ -26,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     let started = Instant::now();
-    let csv = generate(ROWS);
+    let csv = objects::csv(ROWS, 0);
     let csv_path = dir.path().join("objects.csv");
     std::fs::write(&csv_path, &csv)?;
     println!("generated {ROWS} rows ({:.1} MB of CSV) in {}", csv.len() as f64 / 1e6, ms(started.elapsed()));
@@ -104,31 +103,4 @@ fn timed(
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn generate(rows: usize) -> String {
-    let mut csv = String::from("system,object_type,object_id,action,occurred_at,evidence,recovery_action,status\n");
-    let actions = AgentAction::ALL;
-    for i in 0..rows {
-        let recovery = RECOVERY[i % RECOVERY.len()];
-        let status = match (recovery, i % 3) {
-            ("", _) | (_, 0) => "open",
-            (_, 1) => "in_progress",
-            _ => "recovered",
-        };
-        let _ = writeln!(
-            csv,
-            "{},{},OBJ-{i:06},{},2026-03-{:02}T{:02}:{:02}:{:02}Z,run-{} line {},{recovery},{status}",
-            SYSTEMS[i % SYSTEMS.len()],
-            TYPES[(i / 7) % TYPES.len()],
-            actions[(i / 3) % actions.len()].key(),
-            1 + (i * 7) % 28,
-            (i * 13) % 24,
-            (i * 17) % 60,
-            (i * 31) % 60,
-            i / 1000,
-            i % 1000,
-        );
-    }
-    csv
 }

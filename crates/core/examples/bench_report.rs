@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "shared/measure.rs"]
+mod measure;
+use measure::timed;
+
 const OBJECTS: usize = 10_000;
 const TIMELINE: usize = 2_000;
 const FILES: usize = 200;
@@ -142,29 +146,6 @@ fn seed(db: &Path, dir: &Path) -> Result<(String, String), Box<dyn std::error::E
         started.elapsed().as_secs_f64()
     );
     Ok((inc.id, csv))
-}
-
-/// Runs a command under GNU time: (wall seconds, peak RSS in KiB).
-fn timed(command: &mut Command) -> Result<(f64, u64), Box<dyn std::error::Error>> {
-    let report = tempfile::NamedTempFile::new()?;
-    let program = command.get_program().to_owned();
-    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
-    let mut timed = Command::new("/usr/bin/time");
-    timed.arg("-f").arg("%e %M").arg("-o").arg(report.path()).arg(&program).args(&args);
-    for (k, v) in command.get_envs() {
-        if let Some(v) = v {
-            timed.env(k, v);
-        }
-    }
-    let out = timed.output()?;
-    if !out.status.success() {
-        return Err(format!("{} failed: {}", program.to_string_lossy(), String::from_utf8_lossy(&out.stderr)).into());
-    }
-    let text = std::fs::read_to_string(report.path())?;
-    let mut parts = text.split_whitespace();
-    let seconds: f64 = parts.next().unwrap_or("0").parse()?;
-    let rss: u64 = parts.next().unwrap_or("0").parse()?;
-    Ok((seconds, rss))
 }
 
 fn pages(pdf: &PathBuf) -> Result<String, Box<dyn std::error::Error>> {

@@ -36,7 +36,8 @@ INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '00000000000000000000000000
 /// The hash the first entry chains to.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The audit field that marks a record's creation; its value is the record's human-facing name.
+/// The audit field that marks a record's creation. Its value is the record's human-facing name (incidents and
+/// people, whose other fields follow in entries of their own) or, for the rows of the phase tables, the whole row.
 pub const CREATED: &str = "_created";
 
 /// Who makes a change: stamped on every audit entry.
@@ -291,9 +292,34 @@ pub fn entries_for(conn: &Connection, entity: Entity, entity_id: &str) -> Result
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Each record's audited fields with their canonical values, as stored: (record ID, [(field, value)]).
-/// Every table the trail covers can list itself this way for `verify`.
-pub(crate) type StoredState = Vec<(String, Vec<(String, Option<String>)>)>;
+/// One record's audited fields with their values, as stored: (record ID, [(field, value)]).
+pub(crate) type StoredRecord = (String, Vec<(String, Option<String>)>);
+
+/// Reads one stored record from its row.
+pub(crate) type DecodeRecord = dyn Fn(&Row<'_>) -> Result<StoredRecord>;
+
+/// How `verify` reads every stored record of one entity, one at a time and in record-ID order (byte order, as
+/// the audit trail's index sorts them), so that it can walk the records beside their audit entries.
+pub(crate) enum StoredRecords {
+    /// A query ordered by record ID, and how to read one record from its row.
+    Query { sql: String, decode: Box<DecodeRecord> },
+    /// Records already read (a small table whose records span several rows), sorted by ID.
+    Listed(Vec<StoredRecord>),
+}
+
+/// The fields a creation entry's value records: a row created in one entry holds its non-empty fields as one JSON
+/// object. A creation entry of the older form (no value, or a record's name) records none: its fields have entries
+/// of their own.
+pub(crate) fn created_fields(value: Option<&str>) -> Option<Vec<(String, Option<String>)>> {
+    let value = value?;
+    if !value.starts_with('{') {
+        return None;
+    }
+    let serde_json::Value::Object(map) = serde_json::from_str::<serde_json::Value>(value).ok()? else {
+        return None;
+    };
+    Some(map.into_iter().map(|(field, v)| (field, canonical(&v))).collect())
+}
 
 /// The canonical audited form of a field value: compact JSON, with "nothing" (null, "", []) as `None`, so that
 /// the audit trail and `verify` agree on what equal values are.

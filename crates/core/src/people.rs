@@ -196,18 +196,17 @@ fn text(s: &str) -> Option<String> {
 
 /// People rows for `verify`: (uuid, [(field, canonical value)]), as stored. Firebreak writes an empty detail as
 /// "", never NULL; a NULL is another program's spelling and is shown as `null`, so it never equals the trail.
-pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
-    let mut stmt = conn.prepare("SELECT uuid, name, role, email, phone FROM people ORDER BY uuid")?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let mut fields = Vec::new();
-        for (i, field) in ["name", "role", "email", "phone"].into_iter().enumerate() {
-            let raw: Option<String> = row.get(i + 1)?;
-            fields.push((field.to_string(), raw.map_or_else(|| Some("null".to_string()), |v| text(&v))));
-        }
-        out.push((id, fields));
+pub(crate) fn stored_records() -> crate::audit::StoredRecords {
+    crate::audit::StoredRecords::Query {
+        sql: "SELECT uuid, name, role, email, phone FROM people ORDER BY uuid".to_string(),
+        decode: Box::new(|row| {
+            let id: String = row.get(0)?;
+            let mut fields = Vec::with_capacity(4);
+            for (i, field) in ["name", "role", "email", "phone"].into_iter().enumerate() {
+                let raw: Option<String> = row.get(i + 1)?;
+                fields.push((field.to_string(), raw.map_or_else(|| Some("null".to_string()), |v| text(&v))));
+            }
+            Ok((id, fields))
+        }),
     }
-    Ok(out)
 }

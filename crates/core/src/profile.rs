@@ -128,18 +128,15 @@ pub fn zones() -> Vec<String> {
 }
 
 /// Settings rows for `verify`: (entity id, [(field, canonical value)]).
-pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
+pub(crate) fn stored_records(conn: &Connection) -> Result<crate::audit::StoredRecords> {
     let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out: crate::audit::StoredState = Vec::new();
+    // Grouped by entity id ("profile" of "profile.name"), which the key order does not sort ("a-b.c" < "a.b").
+    let mut grouped: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> = Default::default();
     for row in rows {
         let (key, value) = row?;
         let (entity_id, field) = key.split_once('.').unwrap_or(("", key.as_str()));
-        let value = canonical(&Value::String(value));
-        match out.iter_mut().find(|(id, _)| id == entity_id) {
-            Some((_, fields)) => fields.push((field.to_string(), value)),
-            None => out.push((entity_id.to_string(), vec![(field.to_string(), value)])),
-        }
+        grouped.entry(entity_id.to_string()).or_default().push((field.to_string(), canonical(&Value::String(value))));
     }
-    Ok(out)
+    Ok(crate::audit::StoredRecords::Listed(grouped.into_iter().collect()))
 }

@@ -4,7 +4,7 @@
 //! Every field column holds the field's canonical JSON (see [`audit::canonical`]), so the column, the audit trail
 //! and `verify` compare equal values equally, whatever the field's type. Rows are read back through serde.
 
-use crate::audit::{self, canonical, Entity, StoredState};
+use crate::audit::{self, canonical, Entity, StoredRecords};
 use crate::error::{Error, Result};
 use crate::store::Tx;
 use rusqlite::types::Value as SqlValue;
@@ -22,7 +22,8 @@ pub struct Table {
 }
 
 impl Table {
-    /// Inserts a row and audits its creation and every non-empty field.
+    /// Inserts a row and audits its creation in one entry whose value is the row: its non-empty fields as one
+    /// JSON object (see [`audit::created_fields`]). Later changes get one entry per field.
     pub fn insert<T: Serialize>(&self, tx: &mut Tx<'_>, row: &T) -> Result<String> {
         let (id, values) = self.values(row)?;
         let columns: Vec<&str> = std::iter::once("uuid").chain(self.fields.iter().copied()).collect();
@@ -37,12 +38,7 @@ impl Table {
             placeholders.join(", ")
         ))?
         .execute(params_from_iter(params))?;
-        tx.record(self.entity, &id, audit::CREATED, None, None, None)?;
-        for (field, value) in values {
-            if value.is_some() {
-                tx.record(self.entity, &id, field, None, value, None)?;
-            }
-        }
+        tx.record(self.entity, &id, audit::CREATED, None, Some(row_snapshot(&values)), None)?;
         Ok(id)
     }
 
@@ -125,22 +121,23 @@ impl Table {
     }
 
     /// Every row's audited values, exactly as stored, for `verify`.
-    pub(crate) fn stored_state(&self, conn: &Connection) -> Result<StoredState> {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {} ORDER BY uuid", self.name))?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: String = row.get("uuid")?;
-            let mut values = Vec::with_capacity(self.fields.len());
-            for field in self.fields {
-                // The exact stored text: SQL lookups compare it byte for byte, so an equivalent spelling written by
-                // another program (a space, a `\u0022` escape) would silently move the row out of its incident.
-                let raw: Option<String> = row.get(*field)?;
-                values.push((field.to_string(), raw));
-            }
-            out.push((id, values));
+    pub(crate) fn stored_records(&'static self) -> StoredRecords {
+        let fields = self.fields;
+        StoredRecords::Query {
+            sql: format!("SELECT uuid, {} FROM {} ORDER BY uuid", fields.join(", "), self.name),
+            decode: Box::new(move |row| {
+                let id: String = row.get(0)?;
+                let mut values = Vec::with_capacity(fields.len());
+                for (i, field) in fields.iter().enumerate() {
+                    // The exact stored text: SQL lookups compare it byte for byte, so an equivalent spelling written
+                    // by another program (a space, a `\u0022` escape) would silently move the row out of its
+                    // incident.
+                    let raw: Option<String> = row.get(i + 1)?;
+                    values.push((field.to_string(), raw));
+                }
+                Ok((id, values))
+            }),
         }
-        Ok(out)
     }
 
     /// The row's ID and the canonical value of each field, in `fields` order.
@@ -168,6 +165,29 @@ impl Table {
 /// A row's canonical field values, in the table's field order.
 type RowValues = Vec<(&'static str, Option<String>)>;
 
+/// The creation entry's value: `{"field":<canonical value>,…}` for every non-empty field, in the table's order.
+/// Each value is already canonical JSON, so it is written as it is rather than parsed and printed again.
+fn row_snapshot(values: &RowValues) -> String {
+    let mut out = String::with_capacity(
+        values.iter().map(|(f, v)| f.len() + v.as_ref().map_or(0, String::len) + 4).sum::<usize>() + 2,
+    );
+    out.push('{');
+    for (field, value) in values {
+        if let Some(value) = value {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            // Field names are column identifiers ([a-z_]), which need no escaping.
+            out.push('"');
+            out.push_str(field);
+            out.push_str("\":");
+            out.push_str(value);
+        }
+    }
+    out.push('}');
+    out
+}
+
 /// A new UUID v7 for a row.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -191,5 +211,40 @@ mod tests {
             assert_eq!(columns, expected, "table {}", table.name);
             assert_eq!(table.fields[0], "incident", "table {} is tied to its incident first", table.name);
         }
+    }
+
+    /// Databases written before rows were created in one entry hold a bare creation entry and one entry per
+    /// non-empty field: they keep verifying, and a direct edit of such a row is still named by its field.
+    #[test]
+    fn rows_created_one_entry_per_field_by_earlier_versions_still_verify() {
+        use crate::audit::{Actor, CREATED};
+        use crate::verify::{verify, ProblemKind};
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::create(dir.path().join("t.db")).unwrap();
+        let table = &crate::phases::affected::OBJECTS;
+        let actor = Actor::new("Dana Reyes", None);
+        store
+            .write(&actor, |tx| {
+                tx.execute(
+                    "INSERT INTO affected_objects (uuid, incident, system, object_id) VALUES ('row-1', '\"inc\"', '\"Gmail\"', '\"MSG-1\"')",
+                    [],
+                )?;
+                tx.record(table.entity, "row-1", CREATED, None, None, None)?;
+                for (field, value) in [("incident", "\"inc\""), ("system", "\"Gmail\""), ("object_id", "\"MSG-1\"")] {
+                    tx.record(table.entity, "row-1", field, None, Some(value.to_string()), None)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let report = verify(&store).unwrap();
+        assert!(report.intact, "{:?}", report.problems);
+
+        let conn = rusqlite::Connection::open(store.path()).unwrap();
+        conn.execute("UPDATE affected_objects SET system = '\"Jira\"'", []).unwrap();
+        let report = verify(&store).unwrap();
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert_eq!(report.problems[0].kind, ProblemKind::ValueMismatch);
+        assert_eq!(report.problems[0].field.as_deref(), Some("system"));
+        assert_eq!(report.problems[0].seq, Some(3), "named by the entry that set it");
     }
 }

@@ -136,21 +136,22 @@ impl SealKey {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(|e| fail(e.to_string()))?;
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
+        // Written whole to a file of its own, then linked into place: a process that starts at the same moment
+        // sees either no key or the whole key, never a half-written one, and the first link wins.
+        let folder = path.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut temp = tempfile::Builder::new()
+            .prefix(".seal-key-")
+            .permissions(key_permissions())
+            .tempfile_in(folder)
+            .map_err(|e| fail(e.to_string()))?;
         {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            use std::io::Write;
+            temp.write_all(format!("{}\n", hex(&secret)).as_bytes())
+                .and_then(|()| temp.as_file().sync_all())
+                .map_err(|e| fail(e.to_string()))?;
         }
-        match options.open(path) {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(format!("{}\n", hex(&secret)).as_bytes())
-                    .and_then(|()| file.sync_all())
-                    .map_err(|e| fail(e.to_string()))?;
-                Ok(SealKey { key: SigningKey::from_bytes(&secret) })
-            }
+        match std::fs::hard_link(temp.path(), path) {
+            Ok(()) => Ok(SealKey { key: SigningKey::from_bytes(&secret) }),
             // Another process made it meanwhile: use that one.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SealKey::load_or_create(),
             Err(e) => Err(fail(e.to_string())),
@@ -176,6 +177,13 @@ impl SealKey {
             reason: reason.to_string(),
         }
     }
+}
+
+/// Only its owner may read the key.
+#[cfg(unix)]
+fn key_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o600)
 }
 
 /// Where this installation's key lives.

@@ -1,7 +1,7 @@
 //! `verify`: proves the audit trail is intact and that every current value is the last audited one, so that any
 //! edit made to the database file outside Firebreak is found and named.
 
-use crate::audit::{self, AuditEntry, Entity, Head, GENESIS_HASH};
+use crate::audit::{self, AuditEntry, Entity, Head, StoredRecord, StoredRecords, GENESIS_HASH};
 use crate::error::Result;
 use crate::seal::{self, Seal, SealKey};
 use crate::store::Store;
@@ -98,23 +98,46 @@ fn short(hash: &str) -> &str {
     &hash[..hash.len().min(16)]
 }
 
-#[derive(Default)]
-struct Expected {
+/// What the audit trail says one record holds: read one record at a time, so verifying needs little memory
+/// however long the trail.
+struct Audited {
+    id: String,
+    /// The record's first entry.
+    first_seq: i64,
     created: bool,
     fields: BTreeMap<String, (i64, Option<String>)>,
 }
 
 pub fn verify(store: &Store) -> Result<VerifyReport> {
-    verify_against(store, &[])
+    verify_against(store, &[], &mut |_| {})
 }
 
+/// How far a verification has come: entries read of the two passes over the trail (its chain, then the records
+/// beside their entries), out of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "VerifyProgress.ts")]
+pub struct VerifyProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// How many entries pass between two progress reports.
+const PROGRESS_EVERY: u64 = 50_000;
+
 /// Like [`verify`], and also proves the trail still extends each of `outside` — seals kept elsewhere (a seal file,
-/// the anchor printed on a document), which a rewrite of the database cannot reach.
-pub fn verify_against(store: &Store, outside: &[Outside]) -> Result<VerifyReport> {
+/// the anchor printed on a document), which a rewrite of the database cannot reach. `progress` hears how far it
+/// has come every few tens of thousands of entries.
+pub fn verify_against(
+    store: &Store,
+    outside: &[Outside],
+    progress: &mut dyn FnMut(VerifyProgress),
+) -> Result<VerifyReport> {
     let conn = store.connect()?;
     // One read transaction: a consistent snapshot even while another process writes.
     conn.execute_batch("BEGIN DEFERRED")?;
-    let report = check(&conn, outside);
+    let report = check(&conn, outside, progress);
     conn.execute_batch("COMMIT")?;
     report
 }
@@ -126,13 +149,21 @@ pub enum Outside {
     Anchor { seq: i64, hash: String },
 }
 
-fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
+fn check(conn: &Connection, outside: &[Outside], progress: &mut dyn FnMut(VerifyProgress)) -> Result<VerifyReport> {
     let mut problems = Vec::new();
-    let mut expected: BTreeMap<(String, String), Expected> = BTreeMap::new();
     let mut chain_ok = true;
     let mut prev_hash = GENESIS_HASH.to_string();
     let mut next_seq = 1;
     let mut entries = 0;
+    let total: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let total = 2 * total.max(0) as u64;
+    let mut done = 0u64;
+    let mut tick = |done: &mut u64| {
+        *done += 1;
+        if *done % PROGRESS_EVERY == 0 {
+            progress(VerifyProgress { done: *done, total });
+        }
+    };
     let kept = seal::kept(conn)?;
     // Every head the trail must still extend: seq → the hashes claimed for it.
     let mut claimed: BTreeMap<i64, Vec<String>> = BTreeMap::new();
@@ -152,8 +183,10 @@ fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
         found.insert(0, GENESIS_HASH.to_string());
     }
 
+    // First pass, in chain order: every entry's hash and link.
     audit::for_each_entry(conn, |e: AuditEntry| {
         entries += 1;
+        tick(&mut done);
         if claimed.contains_key(&e.seq) {
             found.insert(e.seq, e.hash.clone());
         }
@@ -162,12 +195,6 @@ fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
                 problems.push(problem);
                 chain_ok = false;
             }
-        }
-        let record = expected.entry((e.entity.clone(), e.entity_id.clone())).or_default();
-        if e.field == audit::CREATED {
-            record.created = true;
-        } else {
-            record.fields.insert(e.field.clone(), (e.seq, e.new_value.clone()));
         }
         prev_hash = e.hash;
         next_seq = e.seq + 1;
@@ -180,41 +207,233 @@ fn check(conn: &Connection, outside: &[Outside]) -> Result<VerifyReport> {
         problems.push(head_problem(&recorded, &last));
     }
 
+    // Second pass, record by record: each entity's stored records beside their entries, both in record-ID order.
     let mut value_problems = Vec::new();
-    for (entity, state) in [
-        (Entity::Incident, incident::stored_state(conn)?),
-        (Entity::Person, people::stored_state(conn)?),
-        (Entity::Settings, profile::stored_state(conn)?),
-    ] {
-        compare(conn, entity, state, &mut expected, &mut value_problems);
-    }
+    let mut sources = vec![
+        (Entity::Incident, incident::stored_records()),
+        (Entity::Person, people::stored_records()),
+        (Entity::Settings, profile::stored_records(conn)?),
+    ];
     for table in crate::phases::TABLES.iter().chain(crate::report::TABLES) {
-        compare(conn, table.entity, table.stored_state(conn)?, &mut expected, &mut value_problems);
+        sources.push((table.entity, table.stored_records()));
     }
-    for ((entity, id), record) in &expected {
-        // Gone: a record the trail created, or one whose audited fields still held something (settings).
-        if record.created || record.fields.values().any(|(_, v)| v.is_some()) {
-            let entity = Entity::parse(entity);
-            value_problems.push(Problem {
-                kind: ProblemKind::MissingRecord,
-                seq: record.fields.values().map(|(seq, _)| *seq).min(),
-                entity,
-                record: Some(id.clone()),
-                field: None,
-                message: format!(
-                    "The {} {id} recorded in the audit trail is missing from the database: it was deleted outside Firebreak.",
-                    entity.map(Entity::label).unwrap_or("record")
-                ),
-            });
-        }
+    let mut walk = |entity: &str, source: Option<(Entity, StoredRecords)>| -> Result<()> {
+        walk_entity(conn, entity, source, &mut value_problems, &mut || tick(&mut done))
+    };
+    let known: Vec<&'static str> = sources.iter().map(|(e, _)| e.as_str()).collect();
+    for (entity, source) in sources {
+        walk(entity.as_str(), Some((entity, source)))?;
     }
-    value_problems.truncate(MAX_VALUE_PROBLEMS);
+    // Entries naming an entity Firebreak has no table for were written by another program.
+    let mut stmt = conn.prepare("SELECT DISTINCT entity FROM audit_log")?;
+    let strangers: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|e| !known.contains(&e.as_str()))
+        .collect();
+    for entity in strangers {
+        walk(&entity, None)?;
+    }
     problems.extend(value_problems);
 
     let (seal_problems, latest_seal) = seal_problems(&kept, outside, &claimed, &found);
     problems.extend(seal_problems);
     let seals = (kept.len() + outside.len()) as u64;
+    progress(VerifyProgress { done: total, total });
     Ok(VerifyReport { intact: problems.is_empty(), entries, head_hash: last.hash, problems, seals, latest_seal })
+}
+
+/// The next stored record of an entity, in record-ID order.
+type NextStored<'a> = dyn FnMut() -> Result<Option<StoredRecord>> + 'a;
+
+/// Walks one entity's audited records (from its entries) beside its stored records, both sorted by record ID,
+/// and notes each record that differs, has no trail, or is gone.
+fn walk_entity(
+    conn: &Connection,
+    entity_key: &str,
+    source: Option<(Entity, StoredRecords)>,
+    problems: &mut Vec<Problem>,
+    tick: &mut dyn FnMut(),
+) -> Result<()> {
+    let mut audited = AuditedRecords::new(conn, entity_key)?;
+    let mut rows = audited.rows()?;
+    let mut next_audited = || AuditedRecords::next(&mut rows, tick);
+    let mut listed;
+    let mut stmt;
+    let mut query_rows;
+    let (entity, mut next_stored): (Option<Entity>, Box<NextStored>) = match source {
+        None => (None, Box::new(|| Ok(None))),
+        Some((entity, StoredRecords::Listed(records))) => {
+            listed = records.into_iter();
+            (Some(entity), Box::new(move || Ok(listed.next())))
+        }
+        Some((entity, StoredRecords::Query { sql, decode })) => {
+            stmt = conn.prepare(&sql)?;
+            query_rows = stmt.query([])?;
+            let rows = &mut query_rows;
+            (
+                Some(entity),
+                Box::new(move || match rows.next()? {
+                    Some(row) => Ok(Some(decode(row)?)),
+                    None => Ok(None),
+                }),
+            )
+        }
+    };
+    let mut a = next_audited()?;
+    let mut s = next_stored()?;
+    loop {
+        if problems.len() >= MAX_VALUE_PROBLEMS {
+            return Ok(());
+        }
+        let order = match (&a, &s) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some((id, _))) => a.id.as_str().cmp(id.as_str()),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let record = a.take().expect("audited record present");
+                if let Some(p) = missing(entity_key, record) {
+                    problems.push(p);
+                }
+                a = next_audited()?;
+            }
+            std::cmp::Ordering::Greater => {
+                let (id, fields) = s.take().expect("stored record present");
+                if let Some(entity) = entity {
+                    problems.push(unaudited(conn, entity, &id, &fields));
+                }
+                s = next_stored()?;
+            }
+            std::cmp::Ordering::Equal => {
+                let record = a.take().expect("audited record present");
+                let (id, fields) = s.take().expect("stored record present");
+                if let Some(entity) = entity {
+                    compare(conn, entity, &id, fields, record, problems);
+                }
+                a = next_audited()?;
+                s = next_stored()?;
+            }
+        }
+    }
+}
+
+/// One entity's audit entries in record order (the trail's index on entity, record, seq), grouped by record.
+struct AuditedRecords<'c> {
+    stmt: rusqlite::Statement<'c>,
+    entity: String,
+}
+
+impl<'c> AuditedRecords<'c> {
+    fn new(conn: &'c Connection, entity: &str) -> Result<Self> {
+        let stmt = conn.prepare(
+            "SELECT seq, entity_id, field, new_value FROM audit_log WHERE entity = ?1 ORDER BY entity_id, seq",
+        )?;
+        Ok(AuditedRecords { stmt, entity: entity.to_string() })
+    }
+
+    fn rows(&mut self) -> Result<Peeked<'_>> {
+        let rows = self.stmt.query([&self.entity])?;
+        Ok(Peeked { rows, pending: None })
+    }
+
+    /// The next record with everything its entries say it holds.
+    fn next(rows: &mut Peeked<'_>, tick: &mut dyn FnMut()) -> Result<Option<Audited>> {
+        let Some(first) = rows.pop()? else { return Ok(None) };
+        let mut record = Audited { id: first.1.clone(), first_seq: first.0, created: false, fields: BTreeMap::new() };
+        let mut entry = Some(first);
+        while let Some((seq, id, field, value)) = entry {
+            if id != record.id {
+                rows.pending = Some((seq, id, field, value));
+                break;
+            }
+            tick();
+            if field == audit::CREATED {
+                record.created = true;
+                for (field, value) in audit::created_fields(value.as_deref()).unwrap_or_default() {
+                    record.fields.insert(field, (seq, value));
+                }
+            } else {
+                record.fields.insert(field, (seq, value));
+            }
+            entry = rows.pop()?;
+        }
+        Ok(Some(record))
+    }
+}
+
+type EntryFacts = (i64, String, String, Option<String>);
+
+/// Rows with one row of look-ahead, to see where a record's entries end.
+struct Peeked<'s> {
+    rows: rusqlite::Rows<'s>,
+    pending: Option<EntryFacts>,
+}
+
+impl Peeked<'_> {
+    fn pop(&mut self) -> Result<Option<EntryFacts>> {
+        if let Some(p) = self.pending.take() {
+            return Ok(Some(p));
+        }
+        Ok(match self.rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            None => None,
+        })
+    }
+}
+
+/// A record the trail has that the database lacks: a record the trail created, or one whose audited fields still
+/// held something (settings, which are never "created").
+fn missing(entity_key: &str, record: Audited) -> Option<Problem> {
+    if !record.created && !record.fields.values().any(|(_, v)| v.is_some()) {
+        return None;
+    }
+    let entity = Entity::parse(entity_key);
+    let id = record.id;
+    Some(Problem {
+        kind: ProblemKind::MissingRecord,
+        seq: Some(record.first_seq),
+        entity,
+        record: Some(id.clone()),
+        field: None,
+        message: format!(
+            "The {} {id} recorded in the audit trail is missing from the database: it was deleted outside Firebreak.",
+            entity.map(Entity::label).unwrap_or("record")
+        ),
+    })
+}
+
+fn unaudited(conn: &Connection, entity: Entity, id: &str, fields: &[(String, Option<String>)]) -> Problem {
+    let record_name = record_name(conn, entity, id, fields);
+    Problem {
+        kind: ProblemKind::UnauditedRecord,
+        seq: None,
+        entity: Some(entity),
+        record: Some(record_name.clone()),
+        field: None,
+        message: format!(
+            "The {} {record_name} has no audit trail: it was added to the database outside Firebreak.",
+            entity.label()
+        ),
+    }
+}
+
+/// The record in human terms for messages.
+fn record_name(conn: &Connection, entity: Entity, id: &str, fields: &[(String, Option<String>)]) -> String {
+    match entity {
+        Entity::Incident => incident::display_id(conn, id).unwrap_or_else(|| id.to_string()),
+        Entity::Person => fields
+            .iter()
+            .find(|(f, _)| f == "name")
+            .and_then(|(_, v)| v.clone())
+            .map(|v| serde_json::from_str::<String>(&v).unwrap_or(v))
+            .unwrap_or_else(|| id.to_string()),
+        Entity::Settings => format!("settings ({id})"),
+        _ => id.to_string(),
+    }
 }
 
 /// Checks each seal's signature and key, and that the trail still has the sealed hash at the sealed entry. A
@@ -355,72 +574,48 @@ fn head_problem(recorded: &Head, last: &Head) -> Problem {
     Problem { kind, seq: Some(seq), entity: None, record: None, field: None, message }
 }
 
-/// Compares one entity's stored rows with what the audit trail says they hold, removing each compared record
-/// from `expected` so that what remains there is missing from the database.
+/// Compares one stored record with what the audit trail says it holds.
 fn compare(
     conn: &Connection,
     entity: Entity,
-    state: audit::StoredState,
-    expected: &mut BTreeMap<(String, String), Expected>,
+    id: &str,
+    fields: Vec<(String, Option<String>)>,
+    audited: Audited,
     problems: &mut Vec<Problem>,
 ) {
-    for (id, fields) in state {
-        let record_name = match entity {
-            Entity::Incident => incident::display_id(conn, &id).unwrap_or_else(|| id.clone()),
-            Entity::Person => fields
-                .iter()
-                .find(|(f, _)| f == "name")
-                .and_then(|(_, v)| v.clone())
-                .map(|v| serde_json::from_str::<String>(&v).unwrap_or(v))
-                .unwrap_or_else(|| id.clone()),
-            Entity::Settings => format!("settings ({id})"),
-            _ => id.clone(),
-        };
-        let Some(audited) = expected.remove(&(entity.as_str().to_string(), id.clone())) else {
-            problems.push(Problem {
-                kind: ProblemKind::UnauditedRecord,
-                seq: None,
-                entity: Some(entity),
-                record: Some(record_name.clone()),
-                field: None,
-                message: format!(
-                    "The {} {record_name} has no audit trail: it was added to the database outside Firebreak.",
-                    entity.label()
-                ),
-            });
+    // A field the trail gave a value that the database no longer holds at all (a settings row deleted) is as
+    // changed as one holding something else.
+    let stored: std::collections::BTreeSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+    let vanished: Vec<(String, Option<String>)> = audited
+        .fields
+        .iter()
+        .filter(|(f, (_, v))| v.is_some() && !stored.contains(f.as_str()))
+        .map(|(f, _)| (f.clone(), None))
+        .collect();
+    let mut name = None;
+    for (field, actual) in fields.iter().cloned().chain(vanished) {
+        let (seq, audited_value) = audited.fields.get(&field).cloned().unwrap_or((0, None));
+        if audited_value == actual {
             continue;
-        };
-        // A field the trail gave a value that the database no longer holds at all (a settings row deleted) is as
-        // changed as one holding something else.
-        let stored: std::collections::BTreeSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
-        let vanished: Vec<(String, Option<String>)> = audited
-            .fields
-            .iter()
-            .filter(|(f, (_, v))| v.is_some() && !stored.contains(f.as_str()))
-            .map(|(f, _)| (f.clone(), None))
-            .collect();
-        for (field, actual) in fields.into_iter().chain(vanished) {
-            let (seq, audited_value) = audited.fields.get(&field).cloned().unwrap_or((0, None));
-            if audited_value != actual {
-                let last = if seq == 0 {
-                    "never set in the audit trail".to_string()
-                } else {
-                    format!("last audited in entry #{seq} as {}", shown(&audited_value))
-                };
-                problems.push(Problem {
-                    kind: ProblemKind::ValueMismatch,
-                    seq: (seq > 0).then_some(seq),
-                    entity: Some(entity),
-                    record: Some(record_name.clone()),
-                    field: Some(field.clone()),
-                    message: format!(
-                        "{} {record_name}, field \"{field}\": the database holds {} but it was {last}. It was changed outside Firebreak.",
-                        capitalized(entity.label()),
-                        shown(&actual)
-                    ),
-                });
-            }
         }
+        let record_name = name.get_or_insert_with(|| record_name(conn, entity, id, &fields)).clone();
+        let last = if seq == 0 {
+            "never set in the audit trail".to_string()
+        } else {
+            format!("last audited in entry #{seq} as {}", shown(&audited_value))
+        };
+        problems.push(Problem {
+            kind: ProblemKind::ValueMismatch,
+            seq: (seq > 0).then_some(seq),
+            entity: Some(entity),
+            record: Some(record_name.clone()),
+            field: Some(field.clone()),
+            message: format!(
+                "{} {record_name}, field \"{field}\": the database holds {} but it was {last}. It was changed outside Firebreak.",
+                capitalized(entity.label()),
+                shown(&actual)
+            ),
+        });
     }
 }
 

@@ -94,7 +94,7 @@ fn a_rewritten_history_with_recomputed_hashes_is_caught_by_the_seal_kept_in_the_
     assert!(verify(&db.store).unwrap().intact, "the unkeyed chain cannot tell");
     // A seal kept outside the database, or the anchor a document printed, still can.
     for outside in [Outside::Seal(seal.clone()), Outside::Anchor { seq: seal.seq, hash: seal.head_hash.clone() }] {
-        let report = verify_against(&db.store, &[outside]).unwrap();
+        let report = verify_against(&db.store, &[outside], &mut |_| {}).unwrap();
         assert!(report.problems.iter().any(|p| p.kind == ProblemKind::SealBroken), "{:?}", report.problems);
     }
 }
@@ -119,12 +119,12 @@ fn a_seal_from_another_key_or_with_a_forged_signature_is_refused() {
         ..seal.clone()
     };
     assert!(foreign.signature_holds(), "a valid signature, by someone else");
-    let report = verify_against(&db.store, &[Outside::Seal(foreign)]).unwrap();
+    let report = verify_against(&db.store, &[Outside::Seal(foreign)], &mut |_| {}).unwrap();
     assert!(report.problems.iter().any(|p| p.kind == ProblemKind::SealForeign), "{:?}", report.problems);
 
     let mut forged = seal.clone();
     forged.signature.replace_range(0..2, if forged.signature.starts_with("00") { "11" } else { "00" });
-    let report = verify_against(&db.store, &[Outside::Seal(forged)]).unwrap();
+    let report = verify_against(&db.store, &[Outside::Seal(forged)], &mut |_| {}).unwrap();
     assert!(report.problems.iter().any(|p| p.kind == ProblemKind::SealInvalid), "{:?}", report.problems);
     // Moving a kept seal to a later head breaks its signature too.
     outsider(&db).execute("UPDATE seals SET seq = seq + 1", []).unwrap();

@@ -185,3 +185,41 @@ fn a_row_deleted_directly_is_found() {
     let p = first(&verify(&db.store).unwrap()).clone();
     assert_eq!(p.kind, ProblemKind::MissingRecord);
 }
+
+fn entry_count(db: &Db) -> i64 {
+    outsider(db).query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn an_imported_row_is_one_audit_entry_and_an_edit_to_any_of_its_fields_is_named() {
+    let (db, id) = populated();
+    let before = entry_count(&db);
+    let csv = "system,object_type,object_id,action,status,recovery_action\n\
+               Salesforce,record,ACC-1,changed,open,roll_back\n\
+               Gmail,message,MSG-2,sent,open,\n\
+               Jira,ticket,JRA-3,changed,open,\n";
+    firebreak_core::phases::affected::import_csv(&db.store, &dana(), &id, csv.as_bytes()).unwrap();
+    assert_eq!(entry_count(&db) - before, 3, "one entry per created row, nothing else");
+    assert!(verify(&db.store).unwrap().intact);
+
+    outsider(&db)
+        .execute("UPDATE affected_objects SET object_id = '\"ACC-9\"' WHERE object_id = '\"ACC-1\"'", [])
+        .unwrap();
+    let report = verify(&db.store).unwrap();
+    let problem = first(&report);
+    assert_eq!(problem.kind, ProblemKind::ValueMismatch);
+    assert_eq!(problem.field.as_deref(), Some("object_id"));
+    assert!(problem.message.contains("\"ACC-1\"") && problem.message.contains("\"ACC-9\""), "{}", problem.message);
+
+    // A field the row was created without is named too when another program fills it in.
+    outsider(&db)
+        .execute("UPDATE affected_objects SET object_id = '\"ACC-1\"' WHERE object_id = '\"ACC-9\"'", [])
+        .unwrap();
+    outsider(&db)
+        .execute("UPDATE affected_objects SET verified_by = '\"Mallory\"' WHERE object_id = '\"MSG-2\"'", [])
+        .unwrap();
+    let report = verify(&db.store).unwrap();
+    let problem = first(&report);
+    assert_eq!((problem.kind, problem.field.as_deref()), (ProblemKind::ValueMismatch, Some("verified_by")));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+}

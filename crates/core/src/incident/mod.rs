@@ -458,22 +458,22 @@ fn from_row(row: &Row<'_>) -> Result<Incident> {
 }
 
 /// Raw column values of every incident for `verify`: uuid and (field, canonical value) pairs.
-pub(crate) fn stored_state(conn: &Connection) -> Result<crate::audit::StoredState> {
-    let mut stmt = conn.prepare("SELECT * FROM incidents ORDER BY uuid")?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let uuid: String = row.get("uuid")?;
-        let mut values = Vec::new();
-        for name in ["id", "created_at"] {
-            values.push((name.to_string(), column_canonical(false, row.get(name)?)));
-        }
-        for spec in FIELDS {
-            values.push((spec.name.to_string(), column_canonical(spec.is_list(), row.get(spec.name)?)));
-        }
-        out.push((uuid, values));
+pub(crate) fn stored_records() -> crate::audit::StoredRecords {
+    let names: Vec<&str> = ["id", "created_at"].into_iter().chain(FIELDS.iter().map(|spec| spec.name)).collect();
+    crate::audit::StoredRecords::Query {
+        sql: format!("SELECT uuid, {} FROM incidents ORDER BY uuid", names.join(", ")),
+        decode: Box::new(|row| {
+            let uuid: String = row.get(0)?;
+            let mut values = Vec::with_capacity(FIELDS.len() + 2);
+            for (i, name) in ["id", "created_at"].into_iter().enumerate() {
+                values.push((name.to_string(), column_canonical(false, row.get(i + 1)?)));
+            }
+            for (i, spec) in FIELDS.iter().enumerate() {
+                values.push((spec.name.to_string(), column_canonical(spec.is_list(), row.get(i + 3)?)));
+            }
+            Ok((uuid, values))
+        }),
     }
-    Ok(out)
 }
 
 /// The human name of an incident by UUID, for messages.

@@ -127,55 +127,24 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn chained(
-        head: &Head,
-        at: DateTime<Utc>,
-        actor: &Actor,
-        entity: Entity,
-        entity_id: &str,
-        field: &str,
-        old_value: Option<String>,
-        new_value: Option<String>,
-        reason: Option<String>,
-    ) -> AuditEntry {
-        let mut entry = AuditEntry {
-            seq: head.seq + 1,
-            at,
-            actor: actor.name.clone(),
-            actor_role: actor.role.clone(),
-            entity: entity.as_str().to_string(),
-            entity_id: entity_id.to_string(),
-            field: field.to_string(),
-            old_value,
-            new_value,
-            reason,
-            prev_hash: head.hash.clone(),
-            hash: String::new(),
-        };
-        entry.hash = entry.compute_hash();
-        entry
-    }
-
-    /// SHA-256 over a canonical JSON array of every stored column but the hash itself, the previous hash included.
-    /// Serialised from a tuple, which gives the same compact JSON as a `json!` array without building a `Value`.
+    /// The entry's hash: see [`StoredEntry::digest`].
     pub fn compute_hash(&self) -> String {
-        let content = (
-            self.seq,
-            format_instant(self.at),
-            &self.actor,
-            &self.actor_role,
-            &self.entity,
-            &self.entity_id,
-            &self.field,
-            &self.old_value,
-            &self.new_value,
-            &self.reason,
-            &self.prev_hash,
-        );
-        // Serialising strings and integers cannot fail.
-        let bytes = serde_json::to_vec(&content).unwrap_or_default();
-        hex(&Sha256::digest(&bytes))
+        let at = format_instant(self.at);
+        let view = StoredEntry {
+            seq: self.seq,
+            at: &at,
+            actor: &self.actor,
+            actor_role: self.actor_role.as_deref(),
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            field: &self.field,
+            old_value: self.old_value.as_deref(),
+            new_value: self.new_value.as_deref(),
+            reason: self.reason.as_deref(),
+            prev_hash: &self.prev_hash,
+            hash: "",
+        };
+        hex(&view.digest(&mut Vec::new()))
     }
 
     /// Reads a row of [`ENTRY_COLUMNS`], by position (a lookup by name per column per row is most of a long
@@ -208,13 +177,10 @@ const ENTRY_COLUMNS: &str =
     "seq, at, actor, actor_role, entity, entity_id, field, old_value, new_value, reason, prev_hash, hash";
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0x0f) as usize] as char);
-    }
-    out
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex_into(bytes, &mut out);
+    // Hex digits are ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Instants are stored and hashed in one fixed form: UTC, microseconds, `Z`.
@@ -251,35 +217,109 @@ impl Head {
     }
 }
 
-pub(crate) fn insert(conn: &Connection, e: &AuditEntry) -> Result<()> {
+/// Appends an entry, given as it is to be stored (its hash computed).
+pub(crate) fn insert(conn: &Connection, e: &StoredEntry<'_>) -> Result<()> {
     // Cached: a transaction that imports many rows appends many entries.
     conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, actor_role, entity, entity_id, field, old_value, new_value, reason, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-            e.seq,
-            format_instant(e.at),
-            e.actor,
-            e.actor_role,
-            e.entity,
-            e.entity_id,
-            e.field,
-            e.old_value,
-            e.new_value,
-            e.reason,
+        e.seq,
+        e.at,
+        e.actor,
+        e.actor_role,
+        e.entity,
+        e.entity_id,
+        e.field,
+        e.old_value,
+        e.new_value,
+        e.reason,
         e.prev_hash,
         e.hash
     ])?;
     Ok(())
 }
 
+/// One stored entry as its row holds it, borrowed from the row: what `verify` checks, without copying or parsing
+/// anything (a long trail has millions of them).
+pub(crate) struct StoredEntry<'r> {
+    pub seq: i64,
+    pub at: &'r str,
+    pub actor: &'r str,
+    pub actor_role: Option<&'r str>,
+    pub entity: &'r str,
+    pub entity_id: &'r str,
+    pub field: &'r str,
+    pub old_value: Option<&'r str>,
+    pub new_value: Option<&'r str>,
+    pub reason: Option<&'r str>,
+    pub prev_hash: &'r str,
+    pub hash: &'r str,
+}
+
+impl StoredEntry<'_> {
+    /// Whether the stored hash is the SHA-256 of the stored content, in the form [`AuditEntry::compute_hash`]
+    /// hashes. The time is hashed as stored: Firebreak stores it in the one form it hashes, so another spelling of
+    /// the same instant is a change. `buffer` is reused from entry to entry.
+    pub fn hash_holds(&self, buffer: &mut Vec<u8>) -> bool {
+        let mut expected = [0u8; 64];
+        hex_into(&self.digest(buffer), &mut expected);
+        expected[..] == *self.hash.as_bytes()
+    }
+
+    /// SHA-256 over a canonical JSON array of every stored column but the hash itself, the previous hash included.
+    /// Serialised from a tuple, which gives the same compact JSON as a `json!` array without building a `Value`.
+    pub fn digest(&self, buffer: &mut Vec<u8>) -> [u8; 32] {
+        buffer.clear();
+        let content = (
+            self.seq,
+            self.at,
+            self.actor,
+            self.actor_role,
+            self.entity,
+            self.entity_id,
+            self.field,
+            self.old_value,
+            self.new_value,
+            self.reason,
+            self.prev_hash,
+        );
+        // Writing strings and integers into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buffer, &content);
+        Sha256::digest(&buffer[..]).into()
+    }
+}
+
+fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 0x0f) as usize];
+    }
+}
+
 /// Every entry in chain order, handed to `visit` one at a time so verifying a long trail needs little memory.
-pub(crate) fn for_each_entry(conn: &Connection, mut visit: impl FnMut(AuditEntry) -> Result<()>) -> Result<()> {
+pub(crate) fn for_each_entry(conn: &Connection, mut visit: impl FnMut(&StoredEntry<'_>) -> Result<()>) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        visit(AuditEntry::from_row(row)?)?;
+        let text = |i: usize| -> rusqlite::Result<&str> { Ok(row.get_ref(i)?.as_str()?) };
+        let optional = |i: usize| -> rusqlite::Result<Option<&str>> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+        visit(&StoredEntry {
+            seq: row.get(0)?,
+            at: text(1)?,
+            actor: text(2)?,
+            actor_role: optional(3)?,
+            entity: text(4)?,
+            entity_id: text(5)?,
+            field: text(6)?,
+            old_value: optional(7)?,
+            new_value: optional(8)?,
+            reason: optional(9)?,
+            prev_hash: text(10)?,
+            hash: text(11)?,
+        })?;
     }
     Ok(())
 }
@@ -328,7 +368,8 @@ pub fn canonical(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) if s.is_empty() => None,
         serde_json::Value::Array(a) if a.is_empty() => None,
-        other => Some(other.to_string()),
+        // Serialising a `Value` cannot fail; `to_string` writes it without the formatting machinery of Display.
+        other => serde_json::to_string(other).ok(),
     }
 }
 
@@ -373,6 +414,23 @@ mod hash_form {
             let expected: String =
                 Sha256::digest(old_form.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(entry.compute_hash(), expected, "{text:?}");
+            let at = format_instant(entry.at);
+            let stored = StoredEntry {
+                seq: entry.seq,
+                at: &at,
+                actor: &entry.actor,
+                actor_role: entry.actor_role.as_deref(),
+                entity: &entry.entity,
+                entity_id: &entry.entity_id,
+                field: &entry.field,
+                old_value: entry.old_value.as_deref(),
+                new_value: entry.new_value.as_deref(),
+                reason: entry.reason.as_deref(),
+                prev_hash: &entry.prev_hash,
+                hash: &expected,
+            };
+            assert!(stored.hash_holds(&mut Vec::new()), "verify hashes as the writer does: {text:?}");
+            assert!(!StoredEntry { actor: "someone else", ..stored }.hash_holds(&mut Vec::new()));
         }
     }
 }

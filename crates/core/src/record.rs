@@ -7,7 +7,6 @@
 use crate::audit::{self, canonical, Entity, StoredRecords};
 use crate::error::{Error, Result};
 use crate::store::Tx;
-use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -26,19 +25,20 @@ impl Table {
     /// JSON object (see [`audit::created_fields`]). Later changes get one entry per field.
     pub fn insert<T: Serialize>(&self, tx: &mut Tx<'_>, row: &T) -> Result<String> {
         let (id, values) = self.values(row)?;
-        let columns: Vec<&str> = std::iter::once("uuid").chain(self.fields.iter().copied()).collect();
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let mut params: Vec<SqlValue> = vec![SqlValue::Text(id.clone())];
-        params.extend(values.iter().map(|(_, v)| v.clone().map_or(SqlValue::Null, SqlValue::Text)));
+        let mut sql = format!("INSERT INTO {} (uuid", self.name);
+        for field in self.fields {
+            sql.push_str(", ");
+            sql.push_str(field);
+        }
+        sql.push_str(") VALUES (?1");
+        for i in 2..=self.fields.len() + 1 {
+            sql.push_str(&format!(", ?{i}"));
+        }
+        sql.push(')');
+        let params = std::iter::once(Some(id.as_str())).chain(values.iter().map(|(_, v)| v.as_deref()));
         // Cached: imports insert many rows in one transaction.
-        tx.prepare_cached(&format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            self.name,
-            columns.join(", "),
-            placeholders.join(", ")
-        ))?
-        .execute(params_from_iter(params))?;
-        tx.record(self.entity, &id, audit::CREATED, None, Some(row_snapshot(&values)), None)?;
+        tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        tx.record(self.entity, &id, audit::CREATED, None, Some(snapshot_of(&values)), None)?;
         Ok(id)
     }
 
@@ -142,14 +142,23 @@ impl Table {
 
     /// The row's ID and the canonical value of each field, in `fields` order.
     fn values<T: Serialize>(&self, row: &T) -> Result<(String, RowValues)> {
-        let Value::Object(mut map) = serde_json::to_value(row)? else {
+        let Value::Object(map) = serde_json::to_value(row)? else {
             return Err(Error::storage(format!("A {} did not serialise to an object.", self.entity.as_str())));
         };
-        let id = map.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let mut id = String::new();
+        let mut values: RowValues = self.fields.iter().map(|f| (*f, None)).collect();
+        // One pass over the map (taking entries out of it one by one rebalances it each time: imports do this for
+        // every row).
+        for (key, value) in map {
+            if key == "id" {
+                id = value.as_str().unwrap_or_default().to_string();
+            } else if let Some(slot) = values.iter_mut().find(|(f, _)| *f == key) {
+                slot.1 = canonical(&value);
+            }
+        }
         if id.is_empty() {
             return Err(Error::storage(format!("A {} has no ID.", self.entity.as_str())));
         }
-        let values = self.fields.iter().map(|f| (*f, map.remove(*f).as_ref().and_then(canonical))).collect();
         Ok((id, values))
     }
 
@@ -166,10 +175,11 @@ impl Table {
 type RowValues = Vec<(&'static str, Option<String>)>;
 
 /// The creation entry's value: `{"field":<canonical value>,…}` for every non-empty field, in the table's order.
-/// Each value is already canonical JSON, so it is written as it is rather than parsed and printed again.
-fn row_snapshot(values: &RowValues) -> String {
+/// Each value is already canonical JSON, so it is written as it is rather than parsed and printed again. `verify`
+/// writes a stored row the same way to compare it whole.
+pub(crate) fn snapshot_of<F: AsRef<str>>(values: &[(F, Option<String>)]) -> String {
     let mut out = String::with_capacity(
-        values.iter().map(|(f, v)| f.len() + v.as_ref().map_or(0, String::len) + 4).sum::<usize>() + 2,
+        values.iter().map(|(f, v)| f.as_ref().len() + v.as_ref().map_or(0, String::len) + 4).sum::<usize>() + 2,
     );
     out.push('{');
     for (field, value) in values {
@@ -179,7 +189,7 @@ fn row_snapshot(values: &RowValues) -> String {
             }
             // Field names are column identifiers ([a-z_]), which need no escaping.
             out.push('"');
-            out.push_str(field);
+            out.push_str(field.as_ref());
             out.push_str("\":");
             out.push_str(value);
         }

@@ -1,7 +1,7 @@
 //! `verify`: proves the audit trail is intact and that every current value is the last audited one, so that any
 //! edit made to the database file outside Firebreak is found and named.
 
-use crate::audit::{self, AuditEntry, Entity, Head, StoredRecord, StoredRecords, GENESIS_HASH};
+use crate::audit::{self, Entity, Head, StoredEntry, StoredRecord, StoredRecords, GENESIS_HASH};
 use crate::error::Result;
 use crate::seal::{self, Seal, SealKey};
 use crate::store::Store;
@@ -105,7 +105,21 @@ struct Audited {
     /// The record's first entry.
     first_seq: i64,
     created: bool,
+    /// A row created in one entry: that entry's seq and value (the row's fields as one JSON object).
+    snapshot: Option<(i64, String)>,
+    /// The fields set by entries of their own (changes, and every field of a record of the older form).
     fields: BTreeMap<String, (i64, Option<String>)>,
+}
+
+impl Audited {
+    /// Every field's last audited value: the snapshot's, then each later change.
+    fn expand(&mut self) {
+        if let Some((seq, snapshot)) = self.snapshot.take() {
+            for (field, value) in audit::created_fields(Some(&snapshot)).unwrap_or_default() {
+                self.fields.entry(field).or_insert((seq, value));
+            }
+        }
+    }
 }
 
 pub fn verify(store: &Store) -> Result<VerifyReport> {
@@ -184,19 +198,21 @@ fn check(conn: &Connection, outside: &[Outside], progress: &mut dyn FnMut(Verify
     }
 
     // First pass, in chain order: every entry's hash and link.
-    audit::for_each_entry(conn, |e: AuditEntry| {
+    let mut buffer = Vec::with_capacity(1024);
+    audit::for_each_entry(conn, |e: &StoredEntry<'_>| {
         entries += 1;
         tick(&mut done);
         if claimed.contains_key(&e.seq) {
-            found.insert(e.seq, e.hash.clone());
+            found.insert(e.seq, e.hash.to_string());
         }
         if chain_ok {
-            if let Some(problem) = chain_problem(&e, next_seq, &prev_hash) {
+            if let Some(problem) = chain_problem(e, next_seq, &prev_hash, &mut buffer) {
                 problems.push(problem);
                 chain_ok = false;
             }
         }
-        prev_hash = e.hash;
+        prev_hash.clear();
+        prev_hash.push_str(e.hash);
         next_seq = e.seq + 1;
         Ok(())
     })?;
@@ -343,7 +359,13 @@ impl<'c> AuditedRecords<'c> {
     /// The next record with everything its entries say it holds.
     fn next(rows: &mut Peeked<'_>, tick: &mut dyn FnMut()) -> Result<Option<Audited>> {
         let Some(first) = rows.pop()? else { return Ok(None) };
-        let mut record = Audited { id: first.1.clone(), first_seq: first.0, created: false, fields: BTreeMap::new() };
+        let mut record = Audited {
+            id: first.1.clone(),
+            first_seq: first.0,
+            created: false,
+            snapshot: None,
+            fields: BTreeMap::new(),
+        };
         let mut entry = Some(first);
         while let Some((seq, id, field, value)) = entry {
             if id != record.id {
@@ -353,9 +375,8 @@ impl<'c> AuditedRecords<'c> {
             tick();
             if field == audit::CREATED {
                 record.created = true;
-                for (field, value) in audit::created_fields(value.as_deref()).unwrap_or_default() {
-                    record.fields.insert(field, (seq, value));
-                }
+                // Kept as text: most rows never change, and their stored fields are compared with it whole.
+                record.snapshot = value.filter(|v| v.starts_with('{')).map(|v| (seq, v));
             } else {
                 record.fields.insert(field, (seq, value));
             }
@@ -387,7 +408,8 @@ impl Peeked<'_> {
 
 /// A record the trail has that the database lacks: a record the trail created, or one whose audited fields still
 /// held something (settings, which are never "created").
-fn missing(entity_key: &str, record: Audited) -> Option<Problem> {
+fn missing(entity_key: &str, mut record: Audited) -> Option<Problem> {
+    record.expand();
     if !record.created && !record.fields.values().any(|(_, v)| v.is_some()) {
         return None;
     }
@@ -514,13 +536,13 @@ fn seal_problems(
     (problems, latest)
 }
 
-fn chain_problem(e: &AuditEntry, next_seq: i64, prev_hash: &str) -> Option<Problem> {
+fn chain_problem(e: &StoredEntry<'_>, next_seq: i64, prev_hash: &str, buffer: &mut Vec<u8>) -> Option<Problem> {
     let problem = |kind, message: String| Problem {
         kind,
         seq: Some(e.seq),
-        entity: Entity::parse(&e.entity),
-        record: Some(e.entity_id.clone()),
-        field: Some(e.field.clone()),
+        entity: Entity::parse(e.entity),
+        record: Some(e.entity_id.to_string()),
+        field: Some(e.field.to_string()),
         message,
     };
     if e.seq > next_seq {
@@ -531,7 +553,7 @@ fn chain_problem(e: &AuditEntry, next_seq: i64, prev_hash: &str) -> Option<Probl
             format!("Audit entry {gap} missing: deleted from the database outside Firebreak."),
         ));
     }
-    if e.compute_hash() != e.hash {
+    if !e.hash_holds(buffer) {
         return Some(problem(
             ProblemKind::EntryModified,
             format!(
@@ -580,9 +602,17 @@ fn compare(
     entity: Entity,
     id: &str,
     fields: Vec<(String, Option<String>)>,
-    audited: Audited,
+    mut audited: Audited,
     problems: &mut Vec<Problem>,
 ) {
+    // The common case, a row unchanged since it was created in one entry: its stored fields, written the way that
+    // entry was, are the entry's value byte for byte.
+    if let (Some((_, snapshot)), true) = (&audited.snapshot, audited.fields.is_empty()) {
+        if crate::record::snapshot_of(&fields) == *snapshot {
+            return;
+        }
+    }
+    audited.expand();
     // A field the trail gave a value that the database no longer holds at all (a settings row deleted) is as
     // changed as one holding something else.
     let stored: std::collections::BTreeSet<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();

@@ -54,3 +54,4 @@ bench: deps
 	cargo run --release -p firebreak-core --example bench_affected
 	cargo run --release -p firebreak-core --example bench_report
 	cargo run --release -p firebreak-core --example bench_audit
+	cargo run --release -p firebreak-core --example bench_cli

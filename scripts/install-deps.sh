@@ -45,7 +45,7 @@ fi
 
 # The benchmarks compare with headless Chromium and measure peak memory with GNU time (`make bench` only).
 if [ "$mode" = "bench" ]; then
-  install_missing "benchmark packages" chromium time sqlite3
+  install_missing "benchmark packages" chromium time sqlite3 ripgrep
 fi
 
 if [ "$mode" = "e2e" ] && ! command -v tauri-driver >/dev/null; then

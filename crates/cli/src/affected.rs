@@ -40,7 +40,7 @@ pub enum AffectedCommand {
         #[arg(long, default_value = "")]
         evidence: String,
     },
-    /// List the affected objects (JSON: an array of rows).
+    /// List the affected objects (JSON: an array of rows), all of them or one page.
     List {
         id: String,
         #[arg(long)]
@@ -49,6 +49,15 @@ pub enum AffectedCommand {
         action: Option<String>,
         #[arg(long)]
         status: Option<String>,
+        /// Only objects whose system, type or object ID contains this text (any case).
+        #[arg(long, default_value = "")]
+        search: String,
+        /// At most this many rows.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Skip this many rows first (with --limit: the next page).
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
     },
     /// Change an object's recovery: recovery_action=, recovery_owner=, status= (OBJECT_ID or row ID).
     Set {
@@ -119,37 +128,21 @@ pub fn run(
                 );
             }
         }
-        AffectedCommand::List { id, system, action, status } => {
+        AffectedCommand::List { id, system, action, status, search, limit, offset } => {
             let query = ObjectQuery {
                 system: system.clone(),
                 action: action.as_deref().map(|a| parse(a, "action")).transpose()?,
                 status: status.as_deref().map(|s| parse(s, "status")).transpose()?,
+                text: search.clone(),
+                limit: *limit,
+                offset: *offset,
                 ..Default::default()
             };
-            let rows = affected::list(store, id, &query)?.rows;
+            let page = affected::list(store, id, &query)?;
             if out.json {
-                out.print_json(&rows);
-            } else if rows.is_empty() {
-                println!("No affected objects.");
+                out.print_json(&page.rows);
             } else {
-                println!(
-                    "{:<16} {:<16} {:<20} {:<10} {:<20} {:<13} {:<16} STATUS",
-                    "SYSTEM", "TYPE", "OBJECT", "ACTION", "WHEN", "RECOVERY", "OWNER"
-                );
-                for r in &rows {
-                    println!(
-                        "{:<16} {:<16} {:<20} {:<10} {:<20} {:<13} {:<16} {}{}",
-                        one_line(&r.system),
-                        one_line(&r.object_type),
-                        one_line(&r.object_id),
-                        r.action.key(),
-                        r.occurred_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or("-".into()),
-                        r.recovery_action.map(|a| a.key()).unwrap_or("-"),
-                        one_line(if r.recovery_owner.is_empty() { "-" } else { &r.recovery_owner }),
-                        r.status.key(),
-                        r.verified_by.as_deref().map(|v| format!(" (verified by {})", one_line(v))).unwrap_or_default()
-                    );
-                }
+                print_objects(&page, *offset).or_else(quiet_when_closed)?;
             }
         }
         AffectedCommand::Set { id, object_id, assignments, verified } => {
@@ -263,4 +256,55 @@ fn parse<T: Choice>(text: &str, field: &str) -> Result<T, Error> {
         let keys: Vec<&str> = T::ALL.iter().map(|c| c.key()).collect();
         Error::invalid(field, format!("{field} \"{text}\" is not one of: {}.", keys.join(", ")))
     })
+}
+
+/// The objects as a table, written through one buffer (a hundred thousand rows are a few large writes, not one per
+/// line), with where the page sits when it is not all of them.
+fn print_objects(page: &affected::ObjectPage, offset: u64) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    if page.rows.is_empty() {
+        writeln!(w, "No affected objects{}.", if page.total_matching > 0 { " on this page" } else { "" })?;
+    } else {
+        writeln!(
+            w,
+            "{:<16} {:<16} {:<20} {:<10} {:<20} {:<13} {:<16} STATUS",
+            "SYSTEM", "TYPE", "OBJECT", "ACTION", "WHEN", "RECOVERY", "OWNER"
+        )?;
+        for r in &page.rows {
+            writeln!(
+                w,
+                "{:<16} {:<16} {:<20} {:<10} {:<20} {:<13} {:<16} {}{}",
+                one_line(&r.system),
+                one_line(&r.object_type),
+                one_line(&r.object_id),
+                r.action.key(),
+                r.occurred_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or("-".into()),
+                r.recovery_action.map(|a| a.key()).unwrap_or("-"),
+                one_line(if r.recovery_owner.is_empty() { "-" } else { &r.recovery_owner }),
+                r.status.key(),
+                r.verified_by.as_deref().map(|v| format!(" (verified by {})", one_line(v))).unwrap_or_default()
+            )?;
+        }
+    }
+    let shown = page.rows.len() as u64;
+    if offset > 0 || shown < page.total_matching {
+        let next = if offset + shown < page.total_matching {
+            format!("; the next page: --offset {}", offset + shown)
+        } else {
+            String::new()
+        };
+        let range = if shown == 0 { "none".to_string() } else { format!("{}–{}", offset + 1, offset + shown) };
+        writeln!(w, "Rows {range} of {} matching{next}.", page.total_matching)?;
+    }
+    w.flush()
+}
+
+/// A reader that stops early (`| head`) closes the pipe: that ends the listing, it is not an error.
+fn quiet_when_closed(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
 }

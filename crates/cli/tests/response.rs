@@ -221,3 +221,35 @@ fn the_containment_checklist_is_set_and_listed() {
     assert!(CLI.fails(&e.db, &["contain", "set", &id, "queues", "finished"]).contains("not_needed, to_do, done"));
     intact(&e.db);
 }
+
+#[test]
+fn affected_objects_are_listed_a_page_at_a_time_and_found_by_search() {
+    let e = env();
+    let id = incident(&e.db, "bad_writeback");
+    let mut csv = String::from("system,object_type,object_id,action\n");
+    for i in 0..25 {
+        csv.push_str(&format!("{},record,OBJ-{i:03},changed\n", if i % 5 == 0 { "Zendesk" } else { "Gmail" }));
+    }
+    let file = e.dir.path().join("objects.csv");
+    std::fs::write(&file, csv).unwrap();
+    CLI.ok(&e.db, &["affected", "import", &id, file.to_str().unwrap()]);
+
+    let page = CLI.ok(&e.db, &["affected", "list", &id, "--limit", "10", "--offset", "10"]);
+    let rows: Vec<&str> = page.lines().filter(|l| l.contains("OBJ-")).collect();
+    assert_eq!(rows.len(), 10, "{page}");
+    assert!(rows[0].contains("OBJ-010") && rows[9].contains("OBJ-019"), "{page}");
+    assert!(page.contains("Rows 11–20 of 25 matching; the next page: --offset 20."), "{page}");
+    let last = CLI.ok(&e.db, &["affected", "list", &id, "--limit", "10", "--offset", "20"]);
+    assert!(last.contains("Rows 21–25 of 25 matching.") && !last.contains("next page"), "{last}");
+
+    let found = CLI.ok(&e.db, &["affected", "list", &id, "--search", "obj-02"]);
+    let rows: Vec<&str> = found.lines().filter(|l| l.contains("OBJ-")).collect();
+    assert_eq!(rows.len(), 5, "OBJ-020 … OBJ-024: {found}");
+    let json = CLI.json(&e.db, &["affected", "list", &id, "--search", "zendesk", "--limit", "2"]);
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["system"] == "Zendesk"), "{json}");
+    let all = CLI.ok(&e.db, &["affected", "list", &id]);
+    assert_eq!(all.lines().filter(|l| l.contains("OBJ-")).count(), 25);
+    assert!(!all.contains("Rows "), "a whole listing says nothing of pages: {all}");
+}

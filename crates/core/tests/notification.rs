@@ -546,3 +546,47 @@ fn dora_shows_the_next_working_day_note_beside_the_strict_due_time() {
     assert!(note.contains("2026-11-23 12:00 CET"), "{note}");
     assert!(note.contains("Unverified"), "{note}");
 }
+
+/// `deadlines --all` reads every incident's clocks at once: it lists exactly the running clocks each incident shows
+/// on its own — one from a trigger, one from a legal override without any trigger — and none of the others.
+#[test]
+fn every_open_deadline_is_the_same_as_each_incidents_own() {
+    let (db, triggered) = setup();
+    applies(&db, &triggered, "gdpr-art33", None);
+    let aware = at("2026-06-01T08:00:00Z");
+    notification::set_trigger(&db.store, &dana(), &triggered, "gdpr-art33", "awareness", aware, LEGAL, "").unwrap();
+    let overridden = open_incident(&db, "Only a legal override").id;
+    applies(&db, &overridden, "gdpr-art33", None);
+    let set = at("2026-06-04T12:00:00Z");
+    notification::override_due(
+        &db.store,
+        &dana(),
+        &overridden,
+        "gdpr-art33",
+        "notification",
+        Some(set),
+        "Counsel",
+        LEGAL,
+    )
+    .unwrap();
+    let quiet = open_incident(&db, "Answers but no clock").id;
+    applies(&db, &quiet, "gdpr-art33", None);
+
+    let now = at("2026-06-02T08:00:00Z");
+    let open = notification::open_clocks(&db.store, now).unwrap();
+    let mut each = Vec::new();
+    for id in [&triggered, &overridden, &quiet] {
+        let clocks = notification::clocks(&db.store, id, now).unwrap();
+        for r in clocks.regimes.iter().filter(|r| r.applicable) {
+            for s in r.stages.iter().filter(|s| s.submitted_at.is_none() && s.due.is_some()) {
+                each.push((id.clone(), r.regime.clone(), s.stage.clone(), s.due.unwrap()));
+            }
+        }
+    }
+    let mut all: Vec<_> = open.iter().map(|c| (c.incident.clone(), c.regime.clone(), c.stage.clone(), c.due)).collect();
+    all.sort();
+    each.sort();
+    assert_eq!(all, each);
+    assert!(all.iter().any(|c| c.0 == overridden && c.3 == set), "{all:?}");
+    assert!(all.iter().any(|c| c.0 == triggered) && !all.iter().any(|c| c.0 == quiet), "{all:?}");
+}

@@ -8,8 +8,12 @@ use rusqlite::Connection;
 /// opening incidents at the same moment cannot be handed the same number.
 pub(super) fn next(conn: &Connection, day: NaiveDate) -> Result<String> {
     let prefix = format!("AI-INC-{:04}-{:02}{:02}-", day.year(), day.month(), day.day());
-    let mut stmt = conn.prepare("SELECT substr(id, ?2) FROM incidents WHERE id LIKE ?1 || '%'")?;
-    let numbers = stmt.query_map(rusqlite::params![prefix, prefix.len() as i64 + 1], |r| r.get::<_, String>(0))?;
+    // A range over the index on `id` (the IDs that start with the prefix sort between it and the prefix with its
+    // final "-" raised to "."), where LIKE, which ignores case, would read every incident.
+    let after = format!("{}.", &prefix[..prefix.len() - 1]);
+    let mut stmt = conn.prepare("SELECT substr(id, ?3) FROM incidents WHERE id >= ?1 AND id < ?2")?;
+    let numbers =
+        stmt.query_map(rusqlite::params![prefix, after, prefix.len() as i64 + 1], |r| r.get::<_, String>(0))?;
     let mut highest = 0u32;
     for n in numbers {
         highest = highest.max(n?.parse().unwrap_or(0));

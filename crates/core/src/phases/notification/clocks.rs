@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use ts_rs::TS;
 
 crate::choices!(
@@ -140,14 +140,85 @@ pub fn clocks(store: &Store, key: &str, now: DateTime<Utc>) -> Result<IncidentCl
 
 /// The running clocks of every incident, most urgent first.
 pub fn open_clocks(store: &Store, now: DateTime<Utc>) -> Result<Vec<OpenClock>> {
-    let catalog = catalog(store)?;
-    let conn = store.connect()?;
     let mut out = Vec::new();
-    for incident in incident::list(store, &incident::ListFilter::default())? {
-        out.extend(running(&incident, &compute(&conn, &catalog, &incident, now)?.regimes));
-    }
+    for_every_incident(store, now, |incident, clocks| {
+        out.extend(running(incident, &clocks.regimes));
+        Ok(())
+    })?;
     out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.incident.cmp(&b.incident)));
     Ok(out)
+}
+
+/// The clocks of every incident that can have a due time, newest incident first, from one query per table however
+/// many incidents there are (the calendar of every deadline and `deadlines --all`, which show due times only).
+pub(crate) fn for_every_incident(
+    store: &Store,
+    now: DateTime<Utc>,
+    mut visit: impl FnMut(&Incident, IncidentClocks) -> Result<()>,
+) -> Result<()> {
+    let catalog = catalog(store)?;
+    let conn = store.connect()?;
+    let user_zone = profile::zone(&conn)?;
+    let mut inputs = ClockInputs::of_every_incident(&conn)?;
+    for incident in incident::list(store, &incident::ListFilter::default())? {
+        let Some(mine) = inputs.remove(&incident.uuid).filter(ClockInputs::can_have_due) else { continue };
+        let clocks = compute_from(&catalog, &incident, user_zone, mine, now);
+        visit(&incident, clocks)?;
+    }
+    Ok(())
+}
+
+/// What an incident's clocks are computed from: its stored answers, decisions, triggers, overrides and
+/// notifications.
+#[derive(Default)]
+pub(crate) struct ClockInputs {
+    answers: Option<ApplicabilityAnswers>,
+    decisions: Vec<RegimeDecision>,
+    triggers: Vec<RegimeTrigger>,
+    overrides: Vec<DueOverride>,
+    notifications: Vec<Notification>,
+}
+
+impl ClockInputs {
+    /// Every clock runs from an anchor — a trigger or a submission — unless a legal reviewer set its due time: an
+    /// incident with none of these has no due time in any regime.
+    fn can_have_due(&self) -> bool {
+        !self.triggers.is_empty()
+            || !self.overrides.is_empty()
+            || self.notifications.iter().any(|n| n.status == NotificationStatus::Submitted)
+    }
+
+    fn of(conn: &Connection, incident: &Incident) -> Result<ClockInputs> {
+        Ok(ClockInputs {
+            answers: applicability::stored(conn, incident)?,
+            decisions: stored_decisions(conn, incident)?,
+            triggers: stored_triggers(conn, incident)?,
+            overrides: stored_overrides(conn, incident)?,
+            notifications: drafts::stored(conn, incident)?,
+        })
+    }
+
+    /// Every incident's inputs by incident UUID.
+    fn of_every_incident(conn: &Connection) -> Result<HashMap<String, ClockInputs>> {
+        let mut all: HashMap<String, ClockInputs> = HashMap::new();
+        for a in super::ANSWERS.select::<ApplicabilityAnswers>(conn, "1 = 1", &[])? {
+            let incident = a.incident.clone();
+            all.entry(incident).or_default().answers = Some(a);
+        }
+        for d in super::DECISIONS.select::<RegimeDecision>(conn, "1 = 1", &[])? {
+            all.entry(d.incident.clone()).or_default().decisions.push(d);
+        }
+        for t in super::TRIGGERS.select::<RegimeTrigger>(conn, "1 = 1", &[])? {
+            all.entry(t.incident.clone()).or_default().triggers.push(t);
+        }
+        for o in super::OVERRIDES.select::<DueOverride>(conn, "1 = 1", &[])? {
+            all.entry(o.incident.clone()).or_default().overrides.push(o);
+        }
+        for n in super::NOTIFICATIONS.select::<Notification>(conn, "1 = 1", &[])? {
+            all.entry(n.incident.clone()).or_default().notifications.push(n);
+        }
+        Ok(all)
+    }
 }
 
 /// The clocks of applicable regimes that have a due time and no submission yet, most urgent first.
@@ -182,11 +253,18 @@ pub(crate) fn compute(
     now: DateTime<Utc>,
 ) -> Result<IncidentClocks> {
     let user_zone = profile::zone(conn)?;
-    let answers = applicability::stored(conn, incident)?.unwrap_or_default();
-    let decisions = stored_decisions(conn, incident)?;
-    let triggers = stored_triggers(conn, incident)?;
-    let overrides = stored_overrides(conn, incident)?;
-    let notifications = drafts::stored(conn, incident)?;
+    Ok(compute_from(catalog, incident, user_zone, ClockInputs::of(conn, incident)?, now))
+}
+
+fn compute_from(
+    catalog: &Catalog,
+    incident: &Incident,
+    user_zone: Tz,
+    inputs: ClockInputs,
+    now: DateTime<Utc>,
+) -> IncidentClocks {
+    let ClockInputs { answers, decisions, triggers, overrides, notifications } = inputs;
+    let answers = answers.unwrap_or_default();
     let mut regimes = Vec::new();
     for regime in &catalog.regimes {
         let decision = decisions.iter().find(|d| d.regime == regime.id).cloned();
@@ -207,7 +285,7 @@ pub(crate) fn compute(
         ));
     }
     let most_urgent = running(incident, &regimes).into_iter().next();
-    Ok(IncidentClocks {
+    IncidentClocks {
         incident: incident.id.clone(),
         zone: user_zone.name().to_string(),
         record_mentions_personal_data: applicability::record_mentions_personal_data(incident),
@@ -215,7 +293,7 @@ pub(crate) fn compute(
         regimes,
         most_urgent,
         computed_at: now,
-    })
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -2,10 +2,8 @@
 //! due time, with reminders 24, 4 and 1 hours before while it is open. A submitted stage keeps its event, marked
 //! submitted and without reminders, so importing a newer export turns off the reminders of an earlier one.
 
-use super::catalog;
 use super::clocks::{self, IncidentClocks, RegimeClocks, StageView};
 use crate::error::Result;
-use crate::incident::{self, ListFilter};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
@@ -45,12 +43,11 @@ pub fn incident_deadlines_ics(store: &Store, key: &str, now: DateTime<Utc>) -> R
 
 /// Every incident's open deadlines, for one calendar of them all (the app's "Export calendar").
 pub fn all_deadlines_ics(store: &Store, now: DateTime<Utc>) -> Result<String> {
-    let catalog = catalog(store)?;
-    let conn = store.connect()?;
     let mut all = Vec::new();
-    for incident in incident::list(store, &ListFilter::default())? {
-        all.push(clocks::compute(&conn, &catalog, &incident, now)?);
-    }
+    clocks::for_every_incident(store, now, |_, clocks| {
+        all.push(clocks);
+        Ok(())
+    })?;
     Ok(deadlines_ics(&all, now))
 }
 

@@ -55,3 +55,11 @@ bench: deps
 	cargo run --release -p firebreak-core --example bench_report
 	cargo run --release -p firebreak-core --example bench_audit
 	cargo run --release -p firebreak-core --example bench_cli
+
+# Not part of `make test` (minutes, release build): writers killed with SIGKILL 200 times (lost acknowledged writes,
+# partial imports, verify after each round), then the importer and the time parser fuzzed for 90 s each.
+.PHONY: soak
+soak: deps
+	cargo build --release -p firebreak-cli
+	cargo run --release -p firebreak-core --example soak
+	FUZZ_SECONDS=90 cargo test --release -p firebreak-core --test fuzz_inputs -- --nocapture --test-threads 2

@@ -17,6 +17,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::audit::AuditEntry::export_all_to(dir)?;
     crate::audit::Actor::export_all_to(dir)?;
     crate::verify::VerifyReport::export_all_to(dir)?;
+    crate::verify::VerifyProgress::export_all_to(dir)?;
     crate::seal::Seal::export_all_to(dir)?;
     crate::deadlines::CalendarChoice::export_all_to(dir)?;
     crate::report::ReportRequest::export_all_to(dir)?;

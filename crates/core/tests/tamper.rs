@@ -223,3 +223,14 @@ fn an_imported_row_is_one_audit_entry_and_an_edit_to_any_of_its_fields_is_named(
     assert_eq!((problem.kind, problem.field.as_deref()), (ProblemKind::ValueMismatch, Some("verified_by")));
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
 }
+
+#[test]
+fn verify_reports_its_progress_through_both_passes_and_ends_complete() {
+    let (db, _) = populated();
+    let mut heard = Vec::new();
+    let report = firebreak_core::verify::verify_against(&db.store, &[], &mut |p| heard.push(p)).unwrap();
+    let last = heard.last().expect("progress is reported");
+    assert_eq!(last.total, 2 * report.entries as u64, "each entry is read twice: its chain, then its record");
+    assert_eq!(last.done, last.total);
+    assert!(heard.windows(2).all(|w| w[0].done <= w[1].done));
+}

@@ -20,7 +20,7 @@ use firebreak_core::incident::{self, FieldChange, Incident, IncidentFields};
 use firebreak_core::people::{self, Person, PersonDetails};
 use firebreak_core::profile::{self, Profile};
 use firebreak_core::startup::Startup;
-use firebreak_core::verify::VerifyReport;
+use firebreak_core::verify::{VerifyProgress, VerifyReport};
 use firebreak_core::vocabulary::Vocabulary;
 use firebreak_core::{Actor, ApiError, Error, Store};
 use tauri::State;
@@ -106,6 +106,14 @@ pub async fn incident_history(state: State<'_, AppState>, id: String) -> Reply<V
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn verify_integrity(state: State<'_, AppState>) -> Reply<VerifyReport> {
-    blocking(state.store(), firebreak_core::verify::verify).await
+/// Verifies the whole trail, telling `progress` how far it has come (a long trail takes seconds).
+pub async fn verify_integrity(
+    state: State<'_, AppState>,
+    progress: tauri::ipc::Channel<VerifyProgress>,
+) -> Reply<VerifyReport> {
+    blocking(state.store(), move |s| {
+        // A closed window cannot take progress any more; the check still finishes.
+        firebreak_core::verify::verify_against(s, &[], &mut |p| drop(progress.send(p)))
+    })
+    .await
 }

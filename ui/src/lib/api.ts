@@ -16,6 +16,7 @@ import type { PersonDetails } from './bindings/PersonDetails';
 import type { Profile } from './bindings/Profile';
 import type { Startup } from './bindings/Startup';
 import type { Status } from './bindings/Status';
+import type { VerifyProgress } from './bindings/VerifyProgress';
 import type { VerifyReport } from './bindings/VerifyReport';
 import type { Vocabulary } from './bindings/Vocabulary';
 
@@ -101,7 +102,8 @@ export const updateIncident = (
   confirmEarlyAwareness: boolean,
 ): Promise<Incident> => call('update_incident', { id, changes, confirm_early_awareness: confirmEarlyAwareness });
 export const incidentHistory = (id: string): Promise<AuditEntry[]> => call('incident_history', { id });
-export const verifyIntegrity = (): Promise<VerifyReport> => call('verify_integrity');
+export const verifyIntegrity = (onprogress: (p: VerifyProgress) => void): Promise<VerifyReport> =>
+  callWithChannel('verify_integrity', {}, 'progress', onprogress);
 
 export const guidance = (id: string): Promise<Guidance> => call('guidance', { id });
 export const setStatus = (id: string, status: Status, overrideReason: string | null): Promise<Incident> =>

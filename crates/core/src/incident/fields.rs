@@ -316,12 +316,14 @@ pub const LATEST_YEAR: i32 = 9000;
 /// RFC 3339 with an explicit offset; instants without a zone are ambiguous for legal clocks and are refused, and so
 /// are instants after [`LATEST_YEAR`].
 ///
-/// A leap second (`23:59:60`) is the instant it ends at, the next second's start: chrono keeps it as 23:59:59 with
+/// Digits past the microsecond are dropped. A leap second (`23:59:60`) is the instant it ends at, the next second's start: chrono keeps it as 23:59:59 with
 /// an extra second of nanoseconds, which arithmetic drops, so a 72-hour clock counted from it ended a second early.
 pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
     use chrono::{Datelike, Timelike};
     let t = DateTime::parse_from_rfc3339(text.trim()).ok()?.with_timezone(&Utc);
     let t = if t.nanosecond() >= 1_000_000_000 { t.with_nanosecond(0)? + chrono::Duration::seconds(1) } else { t };
+    // Kept to the microsecond, as the trail writes instants: a nanosecond more would read back as another time.
+    let t = chrono::SubsecRound::trunc_subsecs(t, 6);
     (t.year() <= LATEST_YEAR).then_some(t)
 }
 

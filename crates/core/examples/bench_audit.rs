@@ -130,9 +130,13 @@ fn import_firebreak(db: &Path, csv: &Path) -> Result<(f64, u64), Failure> {
 /// previous one — one transaction, prepared statements, no validation.
 fn import_baseline(db: &Path, csv: &Path, schema_from: &Path) -> Result<(f64, u64), Failure> {
     let conn = Connection::open(db)?;
-    // Firebreak's storage settings (write-ahead log for a reader beside the writer, full sync): the comparison is
+    // Firebreak's storage settings (write-ahead log for a reader beside the writer, full sync, its page cache): the
+    // comparison is
     // of the audit design, not of SQLite's journal modes.
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")?;
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = {};",
+        firebreak_core::store::CACHE_KIB
+    ))?;
     let source = Connection::open(schema_from)?;
     let mut stmt = source.prepare(
         "SELECT sql FROM sqlite_master WHERE tbl_name = 'affected_objects' AND sql IS NOT NULL ORDER BY type DESC",

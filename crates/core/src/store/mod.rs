@@ -22,6 +22,8 @@ pub(crate) const INCOMING: &str = ".incoming-";
 
 /// How long a writer waits for another process (desktop app vs CLI) to finish its transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The page cache of each connection, in KiB as `PRAGMA cache_size` takes it (negative: a size, not a page count).
+pub const CACHE_KIB: i64 = -32_768;
 
 /// A Firebreak database file. Cheap to clone; every operation opens its own connection, so the store can be used
 /// from several threads and processes at once (SQLite serialises the writers).
@@ -202,6 +204,9 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| self.unusable(e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.unusable(e))?;
+        // SQLite's default 2 MB page cache spills a large import's dirty pages to the log and writes many of them
+        // again before the commit; 32 MB holds them. It is taken only as pages are used.
+        conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| self.unusable(e))?;
         Ok(conn)
     }
 

@@ -144,24 +144,19 @@ impl Table {
 
     /// The row's ID and the canonical value of each field, in `fields` order.
     fn values<T: Serialize>(&self, row: &T) -> Result<(String, RowValues)> {
-        let Value::Object(map) = serde_json::to_value(row)? else {
-            return Err(Error::storage(format!("A {} did not serialise to an object.", self.entity.as_str())));
-        };
-        let mut id = String::new();
-        let mut values: RowValues = self.fields.iter().map(|f| (*f, None)).collect();
-        // One pass over the map (taking entries out of it one by one rebalances it each time: imports do this for
-        // every row).
-        for (key, value) in map {
-            if key == "id" {
-                id = value.as_str().unwrap_or_default().to_string();
-            } else if let Some(slot) = values.iter_mut().find(|(f, _)| *f == key) {
-                slot.1 = canonical(&value);
-            }
-        }
-        if id.is_empty() {
+        let mut capture = FieldCapture { fields: self.fields, id: String::new(), values: Vec::new() };
+        row.serialize(&mut capture)
+            .map_err(|e| Error::storage(format!("A {} could not be stored: {e}", self.entity.as_str())))?;
+        if capture.id.is_empty() {
             return Err(Error::storage(format!("A {} has no ID.", self.entity.as_str())));
         }
-        Ok((id, values))
+        let mut values: RowValues = self.fields.iter().map(|f| (*f, None)).collect();
+        for (field, value) in capture.values {
+            if let Some(slot) = values.iter_mut().find(|(f, _)| *f == field) {
+                slot.1 = value;
+            }
+        }
+        Ok((capture.id, values))
     }
 
     fn damaged(&self, id: &str, field: &str) -> Error {
@@ -203,6 +198,154 @@ pub(crate) fn snapshot_of<F: AsRef<str>>(values: &[(F, Option<String>)]) -> Stri
 /// A new UUID v7 for a row.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// Takes a row apart into its fields' canonical values as serde hands them over, without building the row as a
+/// JSON object first (an import does this for every row).
+struct FieldCapture {
+    fields: &'static [&'static str],
+    id: String,
+    values: Vec<(&'static str, Option<String>)>,
+}
+
+/// The canonical value of one field (see [`canonical`]). Written directly where that gives the same text; a value
+/// holding an object goes through `Value`, whose sorted keys the canonical form has.
+fn canonical_of<V: Serialize + ?Sized>(value: &V) -> std::result::Result<Option<String>, serde_json::Error> {
+    let text = serde_json::to_string(value)?;
+    if text.contains('{') {
+        return Ok(canonical(&serde_json::to_value(value)?));
+    }
+    Ok(match text.as_str() {
+        "null" | "\"\"" | "[]" => None,
+        _ => Some(text),
+    })
+}
+
+/// The scalar methods of a serialiser that takes only structs.
+macro_rules! refuse_scalars {
+    ($($name:ident($t:ty))*) => {
+        $(fn $name(self, _: $t) -> std::result::Result<(), serde_json::Error> {
+            Err(not_a_row())
+        })*
+    };
+}
+
+impl<'a> serde::Serializer for &'a mut FieldCapture {
+    type Ok = ();
+    type Error = serde_json::Error;
+    type SerializeSeq = serde::ser::Impossible<(), serde_json::Error>;
+    type SerializeTuple = serde::ser::Impossible<(), serde_json::Error>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), serde_json::Error>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), serde_json::Error>;
+    type SerializeMap = serde::ser::Impossible<(), serde_json::Error>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = serde::ser::Impossible<(), serde_json::Error>;
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> std::result::Result<Self, serde_json::Error> {
+        Ok(self)
+    }
+
+    refuse_scalars! {
+        serialize_bool(bool) serialize_i8(i8) serialize_i16(i16) serialize_i32(i32) serialize_i64(i64)
+        serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64) serialize_f32(f32)
+        serialize_f64(f64) serialize_char(char) serialize_str(&str) serialize_bytes(&[u8])
+        serialize_unit_struct(&'static str)
+    }
+
+    fn serialize_none(self) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_some<V: Serialize + ?Sized>(self, _: &V) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_unit(self) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_newtype_struct<V: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: &V,
+    ) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_newtype_variant<V: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &V,
+    ) -> std::result::Result<(), serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Self::SerializeSeq, serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_tuple(self, _: usize) -> std::result::Result<Self::SerializeTuple, serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> std::result::Result<Self::SerializeTupleStruct, serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> std::result::Result<Self::SerializeTupleVariant, serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_map(self, _: Option<usize>) -> std::result::Result<Self::SerializeMap, serde_json::Error> {
+        Err(not_a_row())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> std::result::Result<Self::SerializeStructVariant, serde_json::Error> {
+        Err(not_a_row())
+    }
+}
+
+/// A row type must serialise as a plain struct of its fields.
+fn not_a_row() -> serde_json::Error {
+    serde::ser::Error::custom("a row must be a struct of its fields")
+}
+
+impl serde::ser::SerializeStruct for &mut FieldCapture {
+    type Ok = ();
+    type Error = serde_json::Error;
+
+    fn serialize_field<V: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &V,
+    ) -> std::result::Result<(), serde_json::Error> {
+        if key == "id" {
+            self.id = serde_json::to_value(value)?.as_str().unwrap_or_default().to_string();
+        } else if let Some(field) = self.fields.iter().find(|f| **f == key) {
+            self.values.push((field, canonical_of(value)?));
+        }
+        Ok(())
+    }
+
+    fn end(self) -> std::result::Result<(), serde_json::Error> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -258,5 +401,44 @@ mod tests {
         assert_eq!(report.problems[0].kind, ProblemKind::ValueMismatch);
         assert_eq!(report.problems[0].field.as_deref(), Some("system"));
         assert_eq!(report.problems[0].seq, Some(3), "named by the entry that set it");
+    }
+
+    /// Rows stored by earlier versions hold values canonicalised through `serde_json::Value`; values taken apart
+    /// field by field must come out byte for byte the same, or an update would see a change where there is none.
+    #[test]
+    fn a_field_written_directly_has_the_canonical_text_of_its_value() {
+        use crate::audit::canonical;
+        #[derive(serde::Serialize)]
+        struct Nested {
+            zeta: u8,
+            alpha: Option<String>,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            ToolCall,
+        }
+        fn same<V: serde::Serialize>(v: V) {
+            let expected = canonical(&serde_json::to_value(&v).unwrap());
+            assert_eq!(super::canonical_of(&v).unwrap(), expected, "{}", serde_json::to_string(&v).unwrap());
+        }
+        same("plain");
+        same("");
+        same("quote \" backslash \\ {braces} \u{0}\u{1b}[31m Zoë 日本 \u{2028}");
+        same(None::<String>);
+        same(Some("x"));
+        same(Vec::<String>::new());
+        same(vec!["a", "b"]);
+        same(vec![Nested { zeta: 1, alpha: None }]);
+        same(Nested { zeta: 2, alpha: Some("{".into()) });
+        same(Kind::ToolCall);
+        same(42u64);
+        same(-7i32);
+        same(0.1f64);
+        same(1e300f64);
+        same(f64::NAN);
+        same(true);
+        same(chrono::Utc::now());
+        same(std::collections::BTreeMap::from([("b", 1), ("a", 2)]));
     }
 }

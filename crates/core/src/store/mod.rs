@@ -22,7 +22,8 @@ pub(crate) const INCOMING: &str = ".incoming-";
 
 /// How long a writer waits for another process (desktop app vs CLI) to finish its transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The page cache of each connection, in KiB as `PRAGMA cache_size` takes it (negative: a size, not a page count).
+/// The page cache of a writing connection, in KiB as `PRAGMA cache_size` takes it (negative: a size, not a page
+/// count).
 pub const CACHE_KIB: i64 = -32_768;
 
 /// A Firebreak database file. Cheap to clone; every operation opens its own connection, so the store can be used
@@ -204,9 +205,6 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| self.unusable(e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.unusable(e))?;
-        // SQLite's default 2 MB page cache spills a large import's dirty pages to the log and writes many of them
-        // again before the commit; 32 MB holds them. It is taken only as pages are used.
-        conn.pragma_update(None, "cache_size", CACHE_KIB).map_err(|e| self.unusable(e))?;
         Ok(conn)
     }
 
@@ -247,6 +245,9 @@ impl Store {
             )));
         }
         let mut conn = self.connect()?;
+        // SQLite's default 2 MB page cache spills a large import's dirty pages to the log and writes many of them
+        // again before the commit; a writer's 32 MB holds them (readers, verify among them, keep the default).
+        conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut tx = Tx::begin(tx, actor)?;
         let out = change(&mut tx)?;

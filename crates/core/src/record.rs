@@ -230,7 +230,7 @@ macro_rules! refuse_scalars {
     };
 }
 
-impl<'a> serde::Serializer for &'a mut FieldCapture {
+impl serde::Serializer for &mut FieldCapture {
     type Ok = ();
     type Error = serde_json::Error;
     type SerializeSeq = serde::ser::Impossible<(), serde_json::Error>;

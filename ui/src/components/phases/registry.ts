@@ -1,5 +1,5 @@
-// The phase screens of the incident page, in the order of the response (DESIGN.md, "phase by phase"), which is
-// also the order of the guidance panel.
+// The phase screens of the incident page, in the order of the response (docs/ARCHITECTURE.md, "The incident, phase
+// by phase"), which is also the order of the guidance panel.
 
 import AuditPhase from './AuditPhase.svelte';
 import CommunicationPhase from './CommunicationPhase.svelte';

@@ -1,5 +1,5 @@
-//! The response phases of an incident (docs/ARCHITECTURE.md, "The incident, phase by phase"): each module holds one phase's
-//! tables, row types, rules and its completeness for the guidance and the status gates.
+//! The response phases of an incident (docs/ARCHITECTURE.md, "The incident, phase by phase"): each module holds
+//! one phase's tables, row types, rules and its completeness for the guidance and the status gates.
 //!
 //! Every table here is an audited [`Table`]: rows change only through it, inside `Store::write`.
 

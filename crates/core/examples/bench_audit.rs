@@ -17,6 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "shared/cli.rs"]
+mod cli;
 #[path = "shared/measure.rs"]
 mod measure;
 #[path = "shared/objects.rs"]
@@ -29,12 +31,8 @@ const IMPORTS: usize = 10;
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Failure> {
-    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/firebreak");
-    if !cli.exists() {
-        return Err("build the CLI first: cargo build --release -p firebreak-cli".into());
-    }
-    let dir = tempfile::tempdir()?;
-    std::env::set_var("FIREBREAK_SEAL_KEY", dir.path().join("seal.key"));
+    let cli = cli::release_cli()?;
+    let dir = cli::scratch()?;
     let csv_path = dir.path().join("objects.csv");
     std::fs::write(&csv_path, objects::csv(ROWS, 0))?;
 

@@ -12,10 +12,11 @@ use firebreak_core::incident::{self, IncidentFields};
 use firebreak_core::people::{self, PersonDetails};
 use firebreak_core::phases::{affected, notification};
 use firebreak_core::{Actor, Store};
-use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "shared/cli.rs"]
+mod cli;
 #[path = "shared/measure.rs"]
 mod measure;
 #[path = "shared/objects.rs"]
@@ -27,12 +28,8 @@ const OBJECTS: usize = 100_000;
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Failure> {
-    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/firebreak");
-    if !cli.exists() {
-        return Err("build the CLI first: cargo build --release -p firebreak-cli".into());
-    }
-    let dir = tempfile::tempdir()?;
-    std::env::set_var("FIREBREAK_SEAL_KEY", dir.path().join("seal.key"));
+    let cli = cli::release_cli()?;
+    let dir = cli::scratch()?;
     let db = dir.path().join("many.db");
     let store = Store::create(&db)?;
     let actor = Actor::new("Bench", None);

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "shared/cli.rs"]
+mod cli;
 #[path = "shared/measure.rs"]
 mod measure;
 use measure::timed;
@@ -26,15 +28,8 @@ const SYSTEMS: &[&str] = &["Salesforce", "NetSuite", "Zendesk", "Workday", "Gmai
 const STATUSES: &[&str] = &["open", "in_progress", "recovered", "not_needed"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let cli = root.join("target/release/firebreak");
-    if !cli.exists() {
-        return Err(
-            "target/release/firebreak is missing: run `cargo build --release -p firebreak-cli` (make bench does)"
-                .into(),
-        );
-    }
-    let dir = tempfile::tempdir()?;
+    let cli = cli::release_cli()?;
+    let dir = cli::scratch()?;
     let db = dir.path().join("bench.db");
     let (id, csv) = seed(&db, dir.path())?;
 

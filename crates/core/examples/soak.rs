@@ -9,10 +9,12 @@
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "shared/cli.rs"]
+mod cli;
 #[path = "shared/objects.rs"]
 mod objects;
 
@@ -21,14 +23,11 @@ type Failure = Box<dyn std::error::Error>;
 const IMPORT_ROWS: usize = 2_000;
 
 fn main() -> Result<(), Failure> {
-    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/firebreak");
-    if !cli.exists() {
-        return Err("build the CLI first: cargo build --release -p firebreak-cli".into());
-    }
+    let cli = cli::release_cli()?;
     let rounds: usize = std::env::var("SOAK_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(200);
     let seed: u64 = std::env::var("SOAK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x50a6);
     let mut rng = fastrand::Rng::with_seed(seed);
-    let dir = tempfile::tempdir()?;
+    let dir = cli::scratch()?;
     let db = dir.path().join("soak.db");
     let env = Env { cli, db: db.clone(), key: dir.path().join("seal.key") };
     env.ok(&["init"])?;

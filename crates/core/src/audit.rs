@@ -130,9 +130,14 @@ impl AuditEntry {
     /// The entry's hash: see [`StoredEntry::digest`].
     pub fn compute_hash(&self) -> String {
         let at = format_instant(self.at);
-        let view = StoredEntry {
+        hex(&self.as_stored(&at).digest(&mut Vec::new()))
+    }
+
+    /// The entry as its row stores it, with `at` in its stored form.
+    fn as_stored<'a>(&'a self, at: &'a str) -> StoredEntry<'a> {
+        StoredEntry {
             seq: self.seq,
-            at: &at,
+            at,
             actor: &self.actor,
             actor_role: self.actor_role.as_deref(),
             entity: &self.entity,
@@ -142,9 +147,8 @@ impl AuditEntry {
             new_value: self.new_value.as_deref(),
             reason: self.reason.as_deref(),
             prev_hash: &self.prev_hash,
-            hash: "",
-        };
-        hex(&view.digest(&mut Vec::new()))
+            hash: &self.hash,
+        }
     }
 
     /// Reads a row of [`ENTRY_COLUMNS`], by position (a lookup by name per column per row is most of a long
@@ -415,20 +419,7 @@ mod hash_form {
                 Sha256::digest(old_form.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(entry.compute_hash(), expected, "{text:?}");
             let at = format_instant(entry.at);
-            let stored = StoredEntry {
-                seq: entry.seq,
-                at: &at,
-                actor: &entry.actor,
-                actor_role: entry.actor_role.as_deref(),
-                entity: &entry.entity,
-                entity_id: &entry.entity_id,
-                field: &entry.field,
-                old_value: entry.old_value.as_deref(),
-                new_value: entry.new_value.as_deref(),
-                reason: entry.reason.as_deref(),
-                prev_hash: &entry.prev_hash,
-                hash: &expected,
-            };
+            let stored = StoredEntry { hash: &expected, ..entry.as_stored(&at) };
             assert!(stored.hash_holds(&mut Vec::new()), "verify hashes as the writer does: {text:?}");
             assert!(!StoredEntry { actor: "someone else", ..stored }.hash_holds(&mut Vec::new()));
         }

@@ -51,11 +51,11 @@ pub fn stored_path(store: &Store, sha256: &str) -> PathBuf {
     evidence_dir(store).join(sha256)
 }
 
-/// Copies a file into the evidence store and records it under `kind`, with a custody event. A kind that was still
-/// required becomes preserved.
 /// Evidence files larger than this are refused unless the user allows more (`evidence attach --max-size`).
 pub const DEFAULT_MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// Copies a file into the evidence store and records it under `kind`, with a custody event. A kind that was still
+/// required becomes preserved. Files up to [`DEFAULT_MAX_EVIDENCE_BYTES`]; see [`attach_at_most`].
 pub fn attach(
     store: &Store,
     actor: &Actor,

@@ -249,6 +249,9 @@ fn affected_objects_are_listed_a_page_at_a_time_and_found_by_search() {
     let rows = json.as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r["system"] == "Zendesk"), "{json}");
+    let past = CLI
+        .ok(&e.db, &["affected", "list", &id, "--limit", "18446744073709551615", "--offset", "18446744073709551615"]);
+    assert!(past.contains("No affected objects on this page.") && past.contains("Rows none of 25 matching."), "{past}");
     let all = CLI.ok(&e.db, &["affected", "list", &id]);
     assert_eq!(all.lines().filter(|l| l.contains("OBJ-")).count(), 25);
     assert!(!all.contains("Rows "), "a whole listing says nothing of pages: {all}");

@@ -137,13 +137,15 @@ pub fn list(store: &Store, key: &str, query: &ObjectQuery) -> Result<ObjectPage>
     // index order is what lets the first page stop after a hundred rows.
     let unary = if conditions.len() > 1 { "+" } else { "" };
     let mut order = format!("{unary}{} {direction} NULLS LAST, rowid {direction}", query.sort.key());
+    // SQLite counts in i64: a larger page or offset (the CLI takes any u64) means "all" or "past the end".
+    let sql_count = |n: u64| n.min(i64::MAX as u64);
     if let Some(limit) = query.limit {
-        order.push_str(&format!(" LIMIT {limit}"));
+        order.push_str(&format!(" LIMIT {}", sql_count(limit)));
     } else if query.offset > 0 {
         order.push_str(" LIMIT -1");
     }
     if query.offset > 0 {
-        order.push_str(&format!(" OFFSET {}", query.offset));
+        order.push_str(&format!(" OFFSET {}", sql_count(query.offset)));
     }
     let rows = OBJECTS.select_ordered(&conn, &condition, &order, bound.as_slice())?;
     Ok(ObjectPage { rows, total_matching })

@@ -158,7 +158,12 @@ fn every_document_carries_and_keeps_the_seal_of_its_head() {
     let text: String = String::from_utf8_lossy(&text.stdout).split_whitespace().collect();
     let full_seal = report::check(&db.store, &full).unwrap().seal.unwrap();
     assert!(text.contains(&full_seal.signature) && text.contains(&full_seal.public_key), "the seal is printed");
-    assert!(text.contains(&format!("--anchor{}", full_seal.anchor())), "and the command to check it");
+    let near = text.find("--anchor").map(|i| &text[i..(i + 120).min(text.len())]).unwrap_or("no --anchor");
+    assert!(
+        text.contains(&format!("--anchor{}", full_seal.anchor())),
+        "and the command to check it: {near} (wanted {})",
+        full_seal.anchor()
+    );
     assert!(verify(&db.store).unwrap().intact);
     let _ = generated;
 }

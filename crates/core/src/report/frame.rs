@@ -185,12 +185,18 @@ impl Frame {
                  this exact file was generated from the database, when, by whom, from which audit entry, and how many \
                  entries were recorded since. A file changed by a single byte is unknown.",
             ),
-            para(&format!(
-                "To prove the trail was not rewritten since (even by someone who recomputed every hash): `firebreak \
-                 audit verify --anchor {}` on the database. It fails, naming the first sealed entry that no longer \
-                 matches, if the history up to this head was changed.",
-                i.anchor()
-            )),
+            // A note moves to the next page whole, so the command is never split by a page break.
+            Block::Note {
+                spans: vec![
+                    Span::plain(
+                        "To prove the trail was not rewritten since (even by someone who recomputed every hash), run \
+                         this on the database. It fails, naming the first sealed entry that no longer matches, if \
+                         the history up to this head was changed: ",
+                    ),
+                    Span::mono(format!("firebreak audit verify --anchor {}", i.anchor())),
+                ],
+                tone: crate::pdf::Tone::Info,
+            },
         ]
     }
 }

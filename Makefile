@@ -30,8 +30,10 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+# The seal key's keyring home is tried against a real, private GNOME Keyring (the tests marked ignore).
 unit: ui
 	cargo test --workspace
+	./scripts/with-keyring.sh cargo test -p firebreak-cli --test keyring -- --ignored --test-threads 1
 
 e2e: ui
 	cargo build --workspace

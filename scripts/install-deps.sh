@@ -24,7 +24,12 @@ install_missing() {
 }
 
 install_missing "system packages" build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev \
-  libayatana-appindicator3-dev xvfb webkit2gtk-driver poppler-utils qpdf python3
+  libayatana-appindicator3-dev libdbus-1-dev xvfb webkit2gtk-driver poppler-utils qpdf python3
+
+# `make test` tries the seal key's OS keyring against a real Secret Service: GNOME Keyring in a private D-Bus session.
+if [ "$mode" = "e2e" ]; then
+  install_missing "keyring test packages" dbus gnome-keyring libsecret-tools
+fi
 
 if ! command -v cargo >/dev/null; then
   echo "Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2

@@ -308,7 +308,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             if let Some(target) = target {
                 target.finish(&format!("{}\n", serde_json::to_string_pretty(&seal)?))?;
             }
-            out.seal(&seal);
+            out.seal(&seal, &firebreak_core::seal::key_home());
         }
         Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
         Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,

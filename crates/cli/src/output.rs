@@ -167,7 +167,7 @@ impl Output {
         println!("Added {} to the people directory.", one_line(&person.details.name));
     }
 
-    pub fn seal(&self, seal: &firebreak_core::seal::Seal) {
+    pub fn seal(&self, seal: &firebreak_core::seal::Seal, home: &firebreak_core::seal::KeyHome) {
         if self.json {
             return self.print_json(seal);
         }
@@ -179,6 +179,7 @@ impl Output {
             seal.key_fingerprint()
         );
         println!("Anchor {}", seal.anchor());
+        println!("The key is kept in {}.", one_line(&home.to_string()));
     }
 
     pub fn verify(&self, report: &VerifyReport) {

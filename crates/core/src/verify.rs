@@ -3,7 +3,7 @@
 
 use crate::audit::{self, Entity, Head, StoredEntry, StoredRecord, StoredRecords, GENESIS_HASH};
 use crate::error::Result;
-use crate::seal::{self, Seal, SealKey};
+use crate::seal::{self, Seal};
 use crate::store::Store;
 use crate::{incident, people, profile};
 use rusqlite::Connection;
@@ -467,7 +467,7 @@ fn seal_problems(
     found: &BTreeMap<i64, String>,
 ) -> (Vec<Problem>, Option<Seal>) {
     let mut problems = Vec::new();
-    let local = SealKey::existing().map(|k| k.public_key());
+    let local = seal::local_public_key();
     let problem = |kind, seq: i64, message: String| Problem {
         kind,
         seq: Some(seq),

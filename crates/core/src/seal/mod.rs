@@ -1,16 +1,22 @@
 //! Sealed heads: the audit chain alone is unkeyed, so whoever can write the file could rewrite history and
 //! recompute every hash. A seal is the chain head (sequence number and hash) signed with Ed25519 by a key that
-//! lives outside the database (a file with mode 0600 in the user's config folder), so a rewrite is caught by any
-//! seal made before it: those kept in the database, a seal file, or the anchor printed on a document.
+//! lives outside the database (in the OS keyring, or a file with mode 0600 in the user's config folder: see
+//! [`key`]), so a rewrite is caught by any seal made before it: those kept in the database, a seal file, or the
+//! anchor printed on a document.
 
-use crate::audit::{format_instant, hex, Head};
+mod key;
+mod os_keyring;
+
+pub use key::{key_home, local_public_key, KeyHome, SealKey};
+
+use crate::audit::{format_instant, Head};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use chrono::{DateTime, SubsecRound, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use ts_rs::TS;
 
 pub(crate) const SCHEMA_V5: &str = "
@@ -88,115 +94,6 @@ fn decode<const N: usize>(text: &str) -> Option<[u8; N]> {
         out[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
     }
     Some(out)
-}
-
-/// This installation's signing key.
-pub struct SealKey {
-    key: SigningKey,
-}
-
-impl SealKey {
-    /// The key of this installation: `FIREBREAK_SEAL_KEY` names its file, else `seal.key` in Firebreak's config
-    /// folder (`$XDG_CONFIG_HOME/firebreak`, usually `~/.config/firebreak`). Created, with mode 0600, when first
-    /// needed.
-    pub fn load_or_create() -> Result<SealKey> {
-        let path = key_path();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let bytes = decode::<32>(text.trim()).ok_or_else(|| {
-                    Error::storage(format!(
-                        "The seal key {} is damaged (it should hold 64 hex digits). Restore it from your backup; \
-                         seals made with another key are not this installation's.",
-                        path.display()
-                    ))
-                })?;
-                Ok(SealKey { key: SigningKey::from_bytes(&bytes) })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => SealKey::create(&path),
-            Err(e) => Err(Error::Io { message: format!("Cannot read the seal key {}: {e}.", path.display()) }),
-        }
-    }
-
-    /// The installation's key if one exists already (verify never makes one).
-    pub fn existing() -> Option<SealKey> {
-        let text = std::fs::read_to_string(key_path()).ok()?;
-        decode::<32>(text.trim()).map(|b| SealKey { key: SigningKey::from_bytes(&b) })
-    }
-
-    fn create(path: &Path) -> Result<SealKey> {
-        let fail = |e: String| Error::Io {
-            message: format!(
-                "Cannot create the seal key {}: {e}. Firebreak signs the audit trail's head with it; make the folder \
-                 writable or name another file with FIREBREAK_SEAL_KEY.",
-                path.display()
-            ),
-        };
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| fail(e.to_string()))?;
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| fail(e.to_string()))?;
-        }
-        // Written whole to a file of its own, then linked into place: a process that starts at the same moment
-        // sees either no key or the whole key, never a half-written one, and the first link wins.
-        let folder = path.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let mut temp = tempfile::Builder::new()
-            .prefix(".seal-key-")
-            .permissions(key_permissions())
-            .tempfile_in(folder)
-            .map_err(|e| fail(e.to_string()))?;
-        {
-            use std::io::Write;
-            temp.write_all(format!("{}\n", hex(&secret)).as_bytes())
-                .and_then(|()| temp.as_file().sync_all())
-                .map_err(|e| fail(e.to_string()))?;
-        }
-        match std::fs::hard_link(temp.path(), path) {
-            Ok(()) => Ok(SealKey { key: SigningKey::from_bytes(&secret) }),
-            // Another process made it meanwhile: use that one.
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SealKey::load_or_create(),
-            Err(e) => Err(fail(e.to_string())),
-        }
-    }
-
-    pub fn public_key(&self) -> String {
-        hex(&self.key.verifying_key().to_bytes())
-    }
-
-    /// Signs `head` as of `at` (to the microsecond, as the trail stores instants). Deterministic: the same head,
-    /// instant and key give the same seal.
-    pub fn seal(&self, head: &Head, at: DateTime<Utc>, reason: &str) -> Seal {
-        let at = at.trunc_subsecs(6);
-        let signature = self.key.sign(Seal::message(head.seq, &head.hash, at, reason).as_bytes());
-        Seal {
-            format: format(),
-            seq: head.seq,
-            head_hash: head.hash.clone(),
-            at,
-            public_key: self.public_key(),
-            signature: hex(&signature.to_bytes()),
-            reason: reason.to_string(),
-        }
-    }
-}
-
-/// Only its owner may read the key.
-#[cfg(unix)]
-fn key_permissions() -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o600)
-}
-
-/// Where this installation's key lives.
-pub fn key_path() -> PathBuf {
-    if let Some(path) = std::env::var_os("FIREBREAK_SEAL_KEY").filter(|p| !p.is_empty()) {
-        return PathBuf::from(path);
-    }
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    config.join("firebreak").join("seal.key")
 }
 
 /// Keeps `seal` in the database (inside the caller's write).

@@ -39,9 +39,9 @@ e2e: ui
 	cargo build --workspace
 	./tests/e2e/run.sh
 
-# Regenerates the committed TypeScript bindings from the Rust types.
-bindings:
-	UPDATE_BINDINGS=1 cargo test -p firebreak-core bindings
+# Regenerates the committed TypeScript client (ui/src/lib/commands.ts) and bindings from the command declarations.
+bindings: ui
+	UPDATE_BINDINGS=1 cargo test -p firebreak-app typescript
 
 clean:
 	cargo clean

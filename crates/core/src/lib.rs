@@ -23,5 +23,4 @@ pub mod verify;
 pub use audit::Actor;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use store::Store;
-pub mod bindings;
 pub mod startup;

@@ -1,24 +1,12 @@
-// The only module that talks to the Rust side. One typed function per Tauri command; a rejected invoke becomes
-// a thrown ApiFailure carrying the backend's stable error code (branch on `code`, never on message text).
+// The only module that talks to the Rust side: `call` (used by the generated client, lib/commands.ts, one typed
+// function per Tauri command), the system dialogs and dropped files. A rejected invoke becomes a thrown ApiFailure
+// carrying the backend's stable error code (branch on `code`, never on message text).
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type { ApiError } from './bindings/ApiError';
-import type { AuditEntry } from './bindings/AuditEntry';
 import type { ErrorCode } from './bindings/ErrorCode';
-import type { FieldChange } from './bindings/FieldChange';
-import type { Guidance } from './bindings/Guidance';
-import type { Incident } from './bindings/Incident';
-import type { IncidentFields } from './bindings/IncidentFields';
-import type { Person } from './bindings/Person';
-import type { PersonDetails } from './bindings/PersonDetails';
-import type { Profile } from './bindings/Profile';
-import type { Startup } from './bindings/Startup';
-import type { Status } from './bindings/Status';
-import type { VerifyProgress } from './bindings/VerifyProgress';
-import type { VerifyReport } from './bindings/VerifyReport';
-import type { Vocabulary } from './bindings/Vocabulary';
 
 const CODES: readonly ErrorCode[] = [
   'not_found',
@@ -83,31 +71,6 @@ export async function callWithChannel<T, M>(
 ): Promise<T> {
   return call<T>(command, { ...args, [channel]: new Channel<M>(onmessage) });
 }
-
-export const startup = (): Promise<Startup> => call('startup');
-export const saveProfile = (profile: Profile): Promise<Profile> => call('save_profile', { profile });
-export const timeZones = (): Promise<string[]> => call('time_zones');
-export const vocabulary = (): Promise<Vocabulary> => call('vocabulary');
-export const listPeople = (): Promise<Person[]> => call('list_people');
-export const addPerson = (details: PersonDetails): Promise<Person> => call('add_person', { details });
-export const updatePerson = (id: string, details: PersonDetails): Promise<Person> =>
-  call('update_person', { id, details });
-export const listIncidents = (): Promise<Incident[]> => call('list_incidents');
-export const getIncident = (id: string): Promise<Incident> => call('get_incident', { id });
-export const createIncident = (fields: IncidentFields, confirmEarlyAwareness: boolean): Promise<Incident> =>
-  call('create_incident', { fields, confirm_early_awareness: confirmEarlyAwareness });
-export const updateIncident = (
-  id: string,
-  changes: FieldChange[],
-  confirmEarlyAwareness: boolean,
-): Promise<Incident> => call('update_incident', { id, changes, confirm_early_awareness: confirmEarlyAwareness });
-export const incidentHistory = (id: string): Promise<AuditEntry[]> => call('incident_history', { id });
-export const verifyIntegrity = (onprogress: (p: VerifyProgress) => void): Promise<VerifyReport> =>
-  callWithChannel('verify_integrity', {}, 'progress', onprogress);
-
-export const guidance = (id: string): Promise<Guidance> => call('guidance', { id });
-export const setStatus = (id: string, status: Status, overrideReason: string | null): Promise<Incident> =>
-  call('set_status', { id, status, override_reason: overrideReason });
 
 // System file dialogs and files dropped on the window. Paths go to a Tauri command, which reads the file; the
 // window itself has no filesystem access.

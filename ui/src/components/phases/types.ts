@@ -1,5 +1,5 @@
-// What every phase screen of the incident page receives. A phase screen loads its own data through its
-// lib/api/<phase>.ts module and calls `onchanged` after a successful change, so the page refreshes the incident
+// What every phase screen of the incident page receives. A phase screen loads its own data through its phase's
+// commands (lib/commands.ts) and calls `onchanged` after a successful change, so the page refreshes the incident
 // header and the guidance (phase completeness, next step, warnings).
 
 import type { Component } from 'svelte';

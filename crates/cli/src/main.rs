@@ -343,7 +343,7 @@ fn incident_command(cli: &Cli, store: &Store, out: &output::Output, cmd: &Incide
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             let before = incident::get(store, id)?;
-            let after = incident::update(store, &actor(cli, store)?, id, &changes, *confirm_early_awareness)?;
+            let after = guidance::update_incident(store, &actor(cli, store)?, id, &changes, *confirm_early_awareness)?;
             out.updated(&before, &after);
         }
         IncidentCommand::History { id } => {

@@ -7,6 +7,7 @@ use common::Cli;
 const CLI: Cli = Cli { actor: "Alert Pipeline" };
 
 use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::phases::guidance;
 use firebreak_core::{Actor, Store};
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -187,8 +188,14 @@ fn the_cli_and_the_app_writing_at_once_lose_no_edit() {
         std::thread::spawn(move || {
             let actor = Actor::new("Desktop User", Some("Business owner".into()));
             for n in 0..20 {
-                incident::update(&store, &actor, &id, &[FieldChange::new("summary", json!(format!("app {n}")))], false)
-                    .unwrap();
+                guidance::update_incident(
+                    &store,
+                    &actor,
+                    &id,
+                    &[FieldChange::new("summary", json!(format!("app {n}")))],
+                    false,
+                )
+                .unwrap();
             }
         })
     };

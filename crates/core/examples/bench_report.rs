@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use firebreak_core::incident::{self, FieldChange, IncidentFields};
 use firebreak_core::phases::affected;
 use firebreak_core::phases::evidence::{self, EvidenceKind};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::postmortem;
 use firebreak_core::{Actor, Store};
 use std::fmt::Write as _;
@@ -103,7 +104,7 @@ fn seed(db: &Path, dir: &Path) -> Result<(String, String), Box<dyn std::error::E
     let fields = IncidentFields { title: "Benchmark: a large incident".into(), ..Default::default() };
     let inc = incident::create(&store, &actor, fields, false)?;
     let detected = Utc::now() - Duration::days(3);
-    incident::update(
+    guidance::update_incident(
         &store,
         &actor,
         &inc.id,

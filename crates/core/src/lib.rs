@@ -15,6 +15,7 @@ pub mod phases;
 pub mod profile;
 pub mod record;
 pub mod report;
+pub mod schema;
 pub mod seal;
 pub mod store;
 pub mod text;

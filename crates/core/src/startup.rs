@@ -1,9 +1,14 @@
 //! What a front end needs to know when it starts: which database it is on and whether the user has introduced
-//! themselves yet.
+//! themselves yet, and the choice lists its forms offer.
 
 use crate::error::Result;
+use crate::incident;
 use crate::profile::{self, Profile};
-use crate::store::{Store, SCHEMA_VERSION};
+use crate::schema::SCHEMA_VERSION;
+use crate::store::Store;
+use crate::vocabulary::{
+    Choice, DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, OwaspSuggestion, Severity, Status,
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -30,4 +35,43 @@ pub fn startup(store: &Store) -> Result<Startup> {
         profile: profile::get(store)?,
         system_timezone: profile::system_zone(),
     })
+}
+
+/// Every choice list, for forms and filters, and the incident fields' labels.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export_to = "Vocabulary.ts")]
+pub struct Vocabulary {
+    pub statuses: Vec<Choice>,
+    pub severities: Vec<Choice>,
+    pub detected_by: Vec<Choice>,
+    pub data_classes: Vec<Choice>,
+    pub incident_types: Vec<Choice>,
+    pub owasp_llm: Vec<Choice>,
+    pub owasp_agentic: Vec<Choice>,
+    pub owasp_suggestions: Vec<OwaspSuggestion>,
+    /// Field key → label, used to show history entries in plain words.
+    pub field_labels: Vec<Choice>,
+}
+
+pub fn vocabulary() -> Vocabulary {
+    Vocabulary {
+        statuses: Status::options(),
+        severities: Severity::options(),
+        detected_by: DetectedBy::options(),
+        data_classes: DataClass::options(),
+        incident_types: IncidentType::options(),
+        owasp_llm: OwaspLlm::options(),
+        owasp_agentic: OwaspAgentic::options(),
+        owasp_suggestions: IncidentType::ALL
+            .iter()
+            .map(|&t| {
+                let (owasp_llm, owasp_agentic) = t.suggested_owasp();
+                OwaspSuggestion { incident_type: t, owasp_llm, owasp_agentic }
+            })
+            .collect(),
+        field_labels: incident::FIELDS
+            .iter()
+            .map(|f| Choice { key: f.name.to_string(), label: f.label.to_string() })
+            .collect(),
+    }
 }

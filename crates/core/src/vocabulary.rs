@@ -199,45 +199,6 @@ pub struct OwaspSuggestion {
     pub owasp_agentic: Option<OwaspAgentic>,
 }
 
-/// Every choice list, for forms and filters.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export_to = "Vocabulary.ts")]
-pub struct Vocabulary {
-    pub statuses: Vec<Choice>,
-    pub severities: Vec<Choice>,
-    pub detected_by: Vec<Choice>,
-    pub data_classes: Vec<Choice>,
-    pub incident_types: Vec<Choice>,
-    pub owasp_llm: Vec<Choice>,
-    pub owasp_agentic: Vec<Choice>,
-    pub owasp_suggestions: Vec<OwaspSuggestion>,
-    /// Field key → label, used to show history entries in plain words.
-    pub field_labels: Vec<Choice>,
-}
-
-pub fn vocabulary() -> Vocabulary {
-    Vocabulary {
-        statuses: Status::options(),
-        severities: Severity::options(),
-        detected_by: DetectedBy::options(),
-        data_classes: DataClass::options(),
-        incident_types: IncidentType::options(),
-        owasp_llm: OwaspLlm::options(),
-        owasp_agentic: OwaspAgentic::options(),
-        owasp_suggestions: IncidentType::ALL
-            .iter()
-            .map(|&t| {
-                let (owasp_llm, owasp_agentic) = t.suggested_owasp();
-                OwaspSuggestion { incident_type: t, owasp_llm, owasp_agentic }
-            })
-            .collect(),
-        field_labels: crate::incident::FIELDS
-            .iter()
-            .map(|f| Choice { key: f.name.to_string(), label: f.label.to_string() })
-            .collect(),
-    }
-}
-
 impl Default for Status {
     /// A new incident starts under investigation.
     fn default() -> Self {

@@ -45,8 +45,9 @@ fn a_forward_move_the_record_does_not_support_is_refused_with_what_is_missing() 
     assert!(missing.iter().any(|m| m.starts_with("Pause:")), "{missing:?}");
     assert_eq!(status_of(&db, &inc.id), Status::Investigating);
     // The generic field edit (the record form, `incident set`) passes the same gate.
-    let err = incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("status", json!("closed"))], false)
-        .unwrap_err();
+    let err =
+        guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("status", json!("closed"))], false)
+            .unwrap_err();
     assert_eq!(err.code(), ErrorCode::GateBlocked);
     assert!(err.to_api().missing.iter().any(|m| m.starts_with("Postmortem:")));
     assert!(overrides::list(&db.store, &inc.id).unwrap().is_empty());
@@ -108,7 +109,7 @@ fn walking_every_phase_opens_every_gate_up_to_closing() {
     let db = db();
     people::add(&db.store, &dana(), PersonDetails { name: "Priya Nair".into(), ..Default::default() }).unwrap();
     let inc = open_incident(&db, "Refund bot emailed wrong amounts");
-    incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,

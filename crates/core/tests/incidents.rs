@@ -97,7 +97,8 @@ fn bad_input_is_refused_per_field_and_nothing_is_written() {
         ("title", json!(""), "required"),
     ] {
         let before = incident::history(&db.store, &inc.id).unwrap().len();
-        let err = incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new(field, value)], false).unwrap_err();
+        let err = guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new(field, value)], false)
+            .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput, "{field}");
         assert_eq!(err.field(), Some(field));
         assert!(err.to_string().contains(message), "{field}: {err}");
@@ -112,31 +113,38 @@ fn awareness_before_detection_needs_confirmation_which_is_logged() {
     let detected = Utc::now() - Duration::hours(2);
     let aware = detected - Duration::hours(5);
     let changes = [FieldChange::new("detected_at", json!(detected)), FieldChange::new("aware_at", json!(aware))];
-    let err = incident::update(&db.store, &dana(), &inc.id, &changes, false).unwrap_err();
+    let err = guidance::update_incident(&db.store, &dana(), &inc.id, &changes, false).unwrap_err();
     assert_eq!(err.code(), ErrorCode::ConfirmationRequired);
     assert_eq!(err.field(), Some("aware_at"));
     assert!(incident::get(&db.store, &inc.id).unwrap().fields.aware_at.is_none());
 
-    let saved = incident::update(&db.store, &dana(), &inc.id, &changes, true).unwrap();
+    let saved = guidance::update_incident(&db.store, &dana(), &inc.id, &changes, true).unwrap();
     assert_eq!(saved.fields.aware_at.unwrap().timestamp(), aware.timestamp());
     let entry = incident::history(&db.store, &inc.id).unwrap().into_iter().find(|e| e.field == "aware_at").unwrap();
     assert!(entry.reason.unwrap().contains("earlier than detection"));
     // Editing another field later does not ask again.
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("summary", json!("later"))], false).unwrap();
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("summary", json!("later"))], false)
+        .unwrap();
 }
 
 #[test]
 fn an_edit_based_on_a_stale_value_is_refused_not_lost() {
     let db = db();
     let inc = open_incident(&db, "Original title");
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("title", json!("Changed by the CLI"))], false)
-        .unwrap();
+    guidance::update_incident(
+        &db.store,
+        &dana(),
+        &inc.id,
+        &[FieldChange::new("title", json!("Changed by the CLI"))],
+        false,
+    )
+    .unwrap();
     let stale = FieldChange {
         field: "title".into(),
         value: json!("Changed in the app"),
         expected: Some(json!("Original title")),
     };
-    let err = incident::update(&db.store, &dana(), &inc.id, &[stale], false).unwrap_err();
+    let err = guidance::update_incident(&db.store, &dana(), &inc.id, &[stale], false).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.to_string().contains("Changed by the CLI"));
     assert_eq!(incident::get(&db.store, &inc.id).unwrap().fields.title, "Changed by the CLI");
@@ -147,7 +155,7 @@ fn an_edit_based_on_a_stale_value_is_refused_not_lost() {
         expected: Some(json!("Changed by the CLI")),
     };
     let empty = FieldChange { field: "summary".into(), value: json!("First summary"), expected: Some(json!(null)) };
-    let after = incident::update(&db.store, &dana(), &inc.id, &[fresh, empty], false).unwrap();
+    let after = guidance::update_incident(&db.store, &dana(), &inc.id, &[fresh, empty], false).unwrap();
     assert_eq!((after.fields.title.as_str(), after.fields.summary.as_str()), ("Agreed title", "First summary"));
 }
 
@@ -156,12 +164,25 @@ fn history_records_who_changed_what_from_what_to_what() {
     let db = db();
     let inc = open_incident(&db, "History");
     let lee = firebreak_core::Actor::new("Lee Chen", Some("Legal counsel".into()));
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false).unwrap();
-    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("workflow", json!("Customer refunds"))], false)
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false)
         .unwrap();
+    guidance::update_incident(
+        &db.store,
+        &lee,
+        &inc.id,
+        &[FieldChange::new("workflow", json!("Customer refunds"))],
+        false,
+    )
+    .unwrap();
     // Setting a value to what it already is writes nothing.
-    incident::update(&db.store, &lee, &inc.id, &[FieldChange::new("workflow", json!("Customer refunds"))], false)
-        .unwrap();
+    guidance::update_incident(
+        &db.store,
+        &lee,
+        &inc.id,
+        &[FieldChange::new("workflow", json!("Customer refunds"))],
+        false,
+    )
+    .unwrap();
     let history = incident::history(&db.store, &inc.id).unwrap();
     assert_eq!(history[0].field, "_created");
     let changes: Vec<_> = history.iter().filter(|e| e.field == "workflow").collect();

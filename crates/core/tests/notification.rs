@@ -5,8 +5,9 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident::FieldChange;
 use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::notification::{
     self, ClockState, Decision, DecisionInput, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
 };
@@ -21,7 +22,7 @@ fn setup() -> (Db, String) {
     people::add(&db.store, &dana(), PersonDetails { name: LEGAL.into(), ..Default::default() }).unwrap();
     people::add(&db.store, &dana(), PersonDetails::named("Dana Reyes")).unwrap();
     let inc = open_incident(&db, "Support agent exported customer records to a public bucket");
-    incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,

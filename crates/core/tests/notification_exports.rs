@@ -5,8 +5,9 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident::FieldChange;
 use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::notification::{
     self, BreachEffects, BreachEntry, BreachRegime, BreachSubmission, Decision, DecisionInput, NotificationChanges,
     SubmitInput,
@@ -25,7 +26,7 @@ fn setup() -> Db {
 
 fn personal_incident(db: &Db, title: &str) -> String {
     let inc = open_incident(db, title);
-    incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,

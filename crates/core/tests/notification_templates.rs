@@ -7,8 +7,9 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::*;
 use firebreak_core::deadlines::{ContentItem, Regime};
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident::FieldChange;
 use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::notification::{
     self, Decision, DecisionInput, Notification, NotificationChanges, SubmitInput,
 };
@@ -30,7 +31,7 @@ fn setup() -> (Db, String) {
     };
     people::add(&db.store, &dana(), commander).unwrap();
     let inc = open_incident(&db, "Support agent exported customer records to a public bucket");
-    incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,

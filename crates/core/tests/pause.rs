@@ -5,7 +5,8 @@ mod common;
 
 use chrono::{Duration, SubsecRound, Utc};
 use common::*;
-use firebreak_core::incident::{self, FieldChange, Incident};
+use firebreak_core::incident::{FieldChange, Incident};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::pause::{self, PauseScope};
 use firebreak_core::phases::severity;
 use firebreak_core::{verify, ErrorCode};
@@ -15,7 +16,8 @@ use std::collections::BTreeMap;
 fn typed(db: &Db, title: &str, types: &[&str]) -> Incident {
     let inc = open_incident(db, title);
     let tags: Vec<_> = types.iter().map(|t| json!({"kind": t})).collect();
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("incident_types", json!(tags))], false).unwrap()
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("incident_types", json!(tags))], false)
+        .unwrap()
 }
 
 fn answer_running(db: &Db, inc: &Incident, running: bool) {

@@ -3,7 +3,8 @@
 mod common;
 
 use common::*;
-use firebreak_core::incident::{self, FieldChange, Incident};
+use firebreak_core::incident::{FieldChange, Incident};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::playbook;
 use firebreak_core::{verify, ErrorCode};
 use serde_json::json;
@@ -11,7 +12,8 @@ use serde_json::json;
 fn typed(db: &Db, title: &str, types: &[&str]) -> Incident {
     let inc = open_incident(db, title);
     let tags: Vec<_> = types.iter().map(|t| json!({"kind": t})).collect();
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("incident_types", json!(tags))], false).unwrap()
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("incident_types", json!(tags))], false)
+        .unwrap()
 }
 
 fn user_copy(db: &Db, id: &str, text: &str) {

@@ -4,8 +4,9 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::*;
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident::FieldChange;
 use firebreak_core::phases::communication::{self, Audience};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::postmortem::{self, ControlType};
 use firebreak_core::phases::reenable::{self, ReenableAnswerValue as A, ReenableQuestion as Q, ReenableStage as S};
 use firebreak_core::{people, verify, ErrorCode};
@@ -219,7 +220,8 @@ fn the_state_hash_is_stable_and_changes_with_any_phase_row() {
         assert_eq!(now, hash(), "{what}: stable afterwards");
         seen.push(now);
     };
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("summary", json!("New summary"))], false).unwrap();
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("summary", json!("New summary"))], false)
+        .unwrap();
     changed("an incident field");
     communication::draft(&db.store, &dana(), &inc.id, Audience::Security).unwrap();
     changed("a communication row");

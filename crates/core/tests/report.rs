@@ -7,6 +7,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::rich::*;
 use common::*;
+use firebreak_core::phases::guidance;
 use firebreak_core::report::{self, DocumentKind, ReportRequest};
 use firebreak_core::vocabulary::Classification;
 use firebreak_core::{verify, ErrorCode, Store};
@@ -216,7 +217,7 @@ fn the_one_page_summary_is_one_page_however_full_the_record_is() {
             )
         })
         .collect();
-    firebreak_core::incident::update(&db.store, &dana(), &rich.id, &changes, false).unwrap();
+    guidance::update_incident(&db.store, &dana(), &rich.id, &changes, false).unwrap();
     let bytes = render(&db, &request(DocumentKind::Summary, &rich.id));
     assert_eq!(page_count(&bytes), 1);
     let text = tool(&bytes, "pdftotext", &[]);
@@ -471,7 +472,7 @@ fn a_generated_file_is_recorded_and_checked_byte_for_byte() {
     )
     .unwrap();
     assert_eq!(report::check(&db.store, &out).unwrap().entries_since, 0);
-    firebreak_core::incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &rich.id,

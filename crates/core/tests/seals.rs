@@ -6,7 +6,8 @@ mod common;
 
 use common::*;
 use firebreak_core::audit::AuditEntry;
-use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::incident::FieldChange;
+use firebreak_core::phases::guidance;
 use firebreak_core::report::{self, DocumentKind, ReportRequest};
 use firebreak_core::seal::{self, Seal};
 use firebreak_core::verify::{verify, verify_against, Outside, ProblemKind};
@@ -65,11 +66,18 @@ fn rewrite_history(db: &Db, field: &str, forged: &str) {
 fn sealed_incident() -> (Db, String, Seal) {
     let db = db();
     let inc = open_incident(&db, "Refund bot emailed wrong amounts");
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("summary", json!("40 wrong refunds"))], false)
-        .unwrap();
+    guidance::update_incident(
+        &db.store,
+        &dana(),
+        &inc.id,
+        &[FieldChange::new("summary", json!("40 wrong refunds"))],
+        false,
+    )
+    .unwrap();
     let seal = seal::seal_now(&db.store, "manual").unwrap();
     // Work goes on after the seal.
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false).unwrap();
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false)
+        .unwrap();
     let report = verify(&db.store).unwrap();
     assert!(report.intact && report.seals == 1, "{:?}", report.problems);
     assert_eq!(report.latest_seal.as_ref(), Some(&seal));

@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use firebreak_core::incident;
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::overrides;
 use firebreak_core::phases::severity::{self, SeverityAssessment};
 use firebreak_core::vocabulary::Severity::{self, *};
@@ -263,10 +264,10 @@ fn the_record_cannot_go_below_the_assessed_level_without_a_new_assessment() {
     let answers = BTreeMap::from([("sensitive_data_exposed".to_string(), true)]);
     severity::assess(&db.store, &dana(), &inc.id, answers, None, None).unwrap();
     let lower = FieldChange::new("severity", serde_json::json!("sev3"));
-    let err = incident::update(&db.store, &dana(), &inc.id, &[lower], false).unwrap_err();
+    let err = guidance::update_incident(&db.store, &dana(), &inc.id, &[lower], false).unwrap_err();
     assert_eq!(err.field(), Some("severity"));
     assert_eq!(incident::get(&db.store, &inc.id).unwrap().fields.severity, Some(Sev1));
     // Raising it needs no assessment.
     let higher = FieldChange::new("severity", serde_json::json!("sev0"));
-    incident::update(&db.store, &dana(), &inc.id, &[higher], false).unwrap();
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[higher], false).unwrap();
 }

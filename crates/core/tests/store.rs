@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use firebreak_core::incident::{self, FieldChange};
+use firebreak_core::phases::guidance;
 use firebreak_core::{ErrorCode, Store};
 use serde_json::json;
 use std::time::Duration;
@@ -47,8 +48,9 @@ fn read_only_copy_works(copy: &std::path::Path) {
     let listed = incident::list(&store, &Default::default()).unwrap();
     assert_eq!(listed.len(), 1);
     assert!(!incident::history(&store, &listed[0].id).unwrap().is_empty());
-    let err = incident::update(&store, &dana(), &listed[0].id, &[FieldChange::new("workflow", json!("x"))], false)
-        .unwrap_err();
+    let err =
+        guidance::update_incident(&store, &dana(), &listed[0].id, &[FieldChange::new("workflow", json!("x"))], false)
+            .unwrap_err();
     assert!(err.to_string().contains("read-only copy"), "{err}");
     assert_eq!(bytes(copy), before, "the copy is unchanged");
 }
@@ -58,7 +60,7 @@ fn a_read_only_copy_can_be_read_and_verified() {
     use std::os::unix::fs::PermissionsExt;
     let db = db();
     let inc = open_incident(&db, "Copied to read-only media");
-    incident::update(
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,
@@ -142,7 +144,7 @@ fn a_writer_waits_for_a_lock_held_by_another_process_instead_of_failing() {
         std::thread::sleep(Duration::from_millis(700));
         blocker.execute_batch("COMMIT").unwrap();
     });
-    let updated = incident::update(
+    let updated = guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,
@@ -166,7 +168,7 @@ fn concurrent_writers_lose_no_edit_and_keep_the_chain_intact() {
             std::thread::spawn(move || {
                 for n in 0..15 {
                     let change = FieldChange::new(field, json!(format!("{field} edit {n}")));
-                    incident::update(&store, &dana(), &id, &[change], false).unwrap();
+                    guidance::update_incident(&store, &dana(), &id, &[change], false).unwrap();
                 }
             })
         })
@@ -215,6 +217,6 @@ fn an_older_database_is_backed_up_then_upgraded() {
     assert!(backup.is_ok());
     assert_eq!(incident::get(&store, &inc.id).unwrap().fields.title, "Kept across the upgrade");
     let version: i64 = outsider(&db).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, firebreak_core::store::SCHEMA_VERSION);
+    assert_eq!(version, firebreak_core::schema::SCHEMA_VERSION);
     assert!(firebreak_core::verify::verify(&store).unwrap().intact);
 }

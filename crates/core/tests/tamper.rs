@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use firebreak_core::incident::{self, FieldChange};
 use firebreak_core::people::{self, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::profile::{self, Profile};
 use firebreak_core::verify::{verify, ProblemKind, VerifyReport};
 use serde_json::json;
@@ -24,8 +25,9 @@ fn populated() -> (Db, String) {
         PersonDetails { name: "Sam Ortiz".into(), email: "sam@example.com".into(), ..Default::default() },
     )
     .unwrap();
-    incident::update(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false).unwrap();
-    incident::update(
+    guidance::update_incident(&db.store, &dana(), &inc.id, &[FieldChange::new("workflow", json!("Refunds"))], false)
+        .unwrap();
+    guidance::update_incident(
         &db.store,
         &dana(),
         &inc.id,

@@ -6,16 +6,16 @@ use super::declare::{commands, Progress};
 use firebreak_core::audit::AuditEntry;
 use firebreak_core::incident::{self, FieldChange, Incident, IncidentFields};
 use firebreak_core::people::{self, Person, PersonDetails};
+use firebreak_core::phases::guidance;
 use firebreak_core::profile::{self, Profile};
-use firebreak_core::startup::Startup;
+use firebreak_core::startup::{Startup, Vocabulary};
 use firebreak_core::verify::{VerifyProgress, VerifyReport};
-use firebreak_core::vocabulary::Vocabulary;
 
 commands! {
     store startup() -> Startup => firebreak_core::startup::startup;
     store save_profile(profile: Profile) -> Profile => move |s| profile::save(s, profile);
     pure time_zones() -> Vec<String> => profile::zones();
-    pure vocabulary() -> Vocabulary => firebreak_core::vocabulary::vocabulary();
+    pure vocabulary() -> Vocabulary => firebreak_core::startup::vocabulary();
     store list_people() -> Vec<Person> => people::list;
     store add_person(details: PersonDetails) -> Person => move |s| people::add(s, &actor(s)?, details);
     store update_person(id: String, details: PersonDetails) -> Person =>
@@ -25,7 +25,7 @@ commands! {
     store create_incident(fields: IncidentFields, confirm_early_awareness: bool) -> Incident =>
         move |s| incident::create(s, &actor(s)?, fields, confirm_early_awareness);
     store update_incident(id: String, changes: Vec<FieldChange>, confirm_early_awareness: bool) -> Incident =>
-        move |s| incident::update(s, &actor(s)?, &id, &changes, confirm_early_awareness);
+        move |s| guidance::update_incident(s, &actor(s)?, &id, &changes, confirm_early_awareness);
     store incident_history(id: String) -> Vec<AuditEntry> => move |s| incident::history(s, &id);
     /// Verifies the whole trail, telling `progress` how far it has come (a long trail takes seconds).
     store verify_integrity(progress: Progress<VerifyProgress>) -> VerifyReport =>

@@ -162,40 +162,19 @@ pub fn create(store: &Store, actor: &Actor, draft: IncidentFields, confirm_early
     })
 }
 
-/// Applies field changes to an incident, each with its audit entry; unchanged values write nothing.
-pub fn update(
-    store: &Store,
-    actor: &Actor,
-    key: &str,
-    changes: &[FieldChange],
-    confirm_early_awareness: bool,
-) -> Result<Incident> {
-    store.write(actor, |tx| apply_changes(tx, key, changes, confirm_early_awareness))
-}
+/// What a change must also satisfy that the record cannot judge by itself — the phase gates of a status change, the
+/// severity floor of the latest assessment — given by the layer above (`phases::guidance`). It refuses the change,
+/// or answers the reason to keep with a status change (an override's).
+pub(crate) type ChangeRules<'a> = &'a dyn Fn(&Connection, &Incident, &IncidentFields) -> Result<Option<String>>;
 
-/// [`update`] inside a caller's transaction, so a phase (e.g. a severity assessment) changes the incident in the
-/// same atomic, audited write as its own rows.
-pub(crate) fn apply_changes(
+/// Applies field changes to an incident inside a caller's transaction, each with its audit entry; unchanged values
+/// write nothing. `rules` see the incident before and after, once the record's own checks passed.
+pub(crate) fn apply_checked(
     tx: &mut Tx<'_>,
     key: &str,
     changes: &[FieldChange],
     confirm_early_awareness: bool,
-) -> Result<Incident> {
-    apply_gated(tx, key, changes, confirm_early_awareness, StatusGate::Enforce)
-}
-
-/// Whether a status change must pass the phase gates, or passes because an owner overrode them with a reason.
-pub(crate) enum StatusGate<'a> {
-    Enforce,
-    Overridden(&'a str),
-}
-
-pub(crate) fn apply_gated(
-    tx: &mut Tx<'_>,
-    key: &str,
-    changes: &[FieldChange],
-    confirm_early_awareness: bool,
-    gate: StatusGate<'_>,
+    rules: ChangeRules<'_>,
 ) -> Result<Incident> {
     let before = find(tx, key)?;
     let mut map = to_map(&before.fields)?;
@@ -221,18 +200,7 @@ pub(crate) fn apply_gated(
     let fields: IncidentFields = serde_json::from_value(Value::Object(map))?;
     let touches_times = changes.iter().any(|c| c.field == "aware_at" || c.field == "detected_at");
     validate(&fields, Some(&before.fields), tx.at(), confirm_early_awareness || !touches_times)?;
-    refuse_severity_below_assessment(tx, &before, &fields)?;
-    let status_reason = match gate {
-        _ if fields.status == before.fields.status => None,
-        StatusGate::Overridden(reason) => Some(format!("gate overridden: {reason}")),
-        StatusGate::Enforce => {
-            let missing = crate::phases::guidance::blockers(tx, &before, fields.status)?;
-            if !missing.is_empty() {
-                return Err(crate::phases::guidance::gate_error(&before, fields.status, missing));
-            }
-            None
-        }
-    };
+    let status_reason = rules(tx, &before, &fields)?.filter(|_| fields.status != before.fields.status);
 
     let after = Incident { fields, ..before.clone() };
     let old = audited_values(&before)?;
@@ -255,23 +223,6 @@ pub(crate) fn apply_gated(
     }
     add_owners_to_directory(tx, &after.fields, Some(&before.fields))?;
     Ok(after)
-}
-
-/// Once severity has been assessed, the record cannot quietly go below the assessed level: a lower level is a new
-/// assessment (with its written reason, logged as an override). Raising it is always allowed.
-fn refuse_severity_below_assessment(conn: &Connection, before: &Incident, after: &IncidentFields) -> Result<()> {
-    let Some(new) = after.severity.filter(|_| after.severity != before.fields.severity) else { return Ok(()) };
-    let Some(assessed) = crate::phases::severity::latest(conn, before)?.map(|a| a.chosen) else { return Ok(()) };
-    if new > assessed {
-        return Err(Error::invalid(
-            "severity",
-            format!(
-                "The severity assessment chose {assessed}. Choosing a lower level is a new assessment with a written \
-                 reason (logged as an override): use the Severity tab, or `firebreak severity assess`."
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// An incident by human ID (any letter case) or UUID.

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::audit::Actor;
 use crate::error::{Error, Result};
-use crate::incident::{self, FieldChange, Incident};
+use crate::incident::{self, FieldChange, Incident, IncidentFields};
 use crate::store::Store;
 use crate::vocabulary::Status;
 use rusqlite::Connection;
@@ -94,6 +94,23 @@ pub(crate) fn blockers(conn: &Connection, incident: &Incident, to: Status) -> Re
     Ok(missing)
 }
 
+/// Applies field changes to an incident, each with its audit entry; unchanged values write nothing. A status
+/// change must pass the gates (`set_status` overrides them with a reason); the severity cannot go below the latest
+/// assessment.
+pub fn update_incident(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    changes: &[FieldChange],
+    confirm_early_awareness: bool,
+) -> Result<Incident> {
+    store.write(actor, |tx| {
+        incident::apply_checked(tx, key, changes, confirm_early_awareness, &|conn, before, after| {
+            change_rules(conn, before, after, None)
+        })
+    })
+}
+
 /// Moves an incident to `to`. Refused with the list of what is missing when the record does not support it,
 /// unless `override_reason` is given: then the move is made and logged as an override.
 pub fn set_status(
@@ -107,8 +124,8 @@ pub fn set_status(
     store.write(actor, |tx| {
         let before = incident::find(tx, key)?;
         let missing = blockers(tx, &before, to)?;
-        let gate = if missing.is_empty() {
-            incident::StatusGate::Enforce
+        let overridden = if missing.is_empty() {
+            None
         } else {
             let Some(reason) = reason else {
                 return Err(gate_error(&before, to, missing));
@@ -121,14 +138,55 @@ pub fn set_status(
                 missing,
                 &format!("status set to {}", to.key()),
             )?;
-            incident::StatusGate::Overridden(reason)
+            Some(reason)
         };
         let change = [FieldChange::new("status", serde_json::json!(to.key()))];
-        incident::apply_gated(tx, key, &change, false, gate)
+        incident::apply_checked(tx, key, &change, false, &|conn, before, after| {
+            change_rules(conn, before, after, overridden)
+        })
     })
 }
 
-pub(crate) fn gate_error(incident: &Incident, to: Status, missing: Vec<String>) -> Error {
+/// The rules of every change to an incident that the record alone cannot judge: the severity floor, and the gates
+/// of a status change unless an owner `overridden` them with this reason (kept with the status's audit entry).
+fn change_rules(
+    conn: &Connection,
+    before: &Incident,
+    after: &IncidentFields,
+    overridden: Option<&str>,
+) -> Result<Option<String>> {
+    refuse_severity_below_assessment(conn, before, after)?;
+    if after.status == before.fields.status {
+        return Ok(None);
+    }
+    if let Some(reason) = overridden {
+        return Ok(Some(format!("gate overridden: {reason}")));
+    }
+    let missing = blockers(conn, before, after.status)?;
+    if !missing.is_empty() {
+        return Err(gate_error(before, after.status, missing));
+    }
+    Ok(None)
+}
+
+/// Once severity has been assessed, the record cannot quietly go below the assessed level: a lower level is a new
+/// assessment (with its written reason, logged as an override). Raising it is always allowed.
+fn refuse_severity_below_assessment(conn: &Connection, before: &Incident, after: &IncidentFields) -> Result<()> {
+    let Some(new) = after.severity.filter(|_| after.severity != before.fields.severity) else { return Ok(()) };
+    let Some(assessed) = severity::latest(conn, before)?.map(|a| a.chosen) else { return Ok(()) };
+    if new > assessed {
+        return Err(Error::invalid(
+            "severity",
+            format!(
+                "The severity assessment chose {assessed}. Choosing a lower level is a new assessment with a written \
+                 reason (logged as an override): use the Severity tab, or `firebreak severity assess`."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn gate_error(incident: &Incident, to: Status, missing: Vec<String>) -> Error {
     Error::GateBlocked {
         message: format!(
             "{} cannot move to {} yet: {} thing{} missing. Finish {}, or override with a written reason.",

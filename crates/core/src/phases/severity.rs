@@ -305,7 +305,8 @@ pub fn assess(
             overrides::record(tx, &incident.uuid, "severity", reason, vec![suggested.key().into()], chosen.key())?;
         }
         let change = FieldChange::new("severity", serde_json::Value::String(chosen.key().into()));
-        incident::apply_changes(tx, &incident.uuid, &[change], false)?;
+        // The assessment just kept is the severity floor, and the status does not change: no rule to apply.
+        incident::apply_checked(tx, &incident.uuid, &[change], false, &|_, _, _| Ok(None))?;
         Ok(row)
     })
 }

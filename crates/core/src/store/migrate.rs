@@ -1,26 +1,22 @@
-//! Schema migrations. Each table's SQL lives in the module that owns its rows; this file only orders them.
+//! Schema migrations: the runner, given its steps (`crate::schema` orders them; each table's SQL lives in the
+//! module that owns its rows).
 //! All pending migrations run in one transaction: a database is either fully at the new version or untouched.
 
 use super::APPLICATION_ID;
 use crate::error::{Error, Result};
-use crate::{audit, incident, people, profile};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
-/// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes.
-const MIGRATIONS: &[&[&str]] = &[
-    &[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
-    crate::phases::SCHEMA_V2,
-    crate::phases::SCHEMA_V3,
-    &[crate::report::SCHEMA_V4],
-    &[crate::seal::SCHEMA_V5],
-];
+/// The migration steps: version `n` is reached by applying `steps[n - 1]`, each a list of SQL batches. Given by the
+/// caller (`crate::schema` names every table), so the store knows no table but its own bookkeeping.
+pub type Migrations = &'static [&'static [&'static str]];
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+fn version_of(steps: Migrations) -> i64 {
+    steps.len() as i64
+}
 
 /// Refuses files Firebreak must not open: damaged, another program's, or from a newer Firebreak.
-pub(super) fn refuse_unusable(conn: &Connection, path: &Path) -> Result<()> {
+pub(super) fn refuse_unusable(conn: &Connection, path: &Path, steps: Migrations) -> Result<()> {
     let (version, app_id, tables) = read_header(conn, path)?;
     if app_id != 0 && app_id != APPLICATION_ID || app_id == 0 && version == 0 && tables > 0 {
         return Err(Error::storage(format!(
@@ -29,19 +25,20 @@ pub(super) fn refuse_unusable(conn: &Connection, path: &Path) -> Result<()> {
             path.display()
         )));
     }
-    if version > SCHEMA_VERSION {
-        return Err(newer_schema(path, version));
+    if version > version_of(steps) {
+        return Err(newer_schema(path, version, steps));
     }
     Ok(())
 }
 
 /// A read-only copy cannot be upgraded, so it is read only at this build's schema.
-pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path) -> Result<()> {
+pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path, steps: Migrations) -> Result<()> {
     let (version, _, _) = read_header(conn, path)?;
-    if version < SCHEMA_VERSION {
+    let this = version_of(steps);
+    if version < this {
         return Err(Error::storage(format!(
             "{} is a read-only copy written by an older Firebreak (schema {version}; this version reads schema \
-             {SCHEMA_VERSION} and would have to upgrade it). It was not changed. Copy it to a folder you can write and \
+             {this} and would have to upgrade it). It was not changed. Copy it to a folder you can write and \
              open that copy to upgrade it.",
             path.display()
         )));
@@ -49,10 +46,11 @@ pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path) -> Resul
     Ok(())
 }
 
-pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection, path: &Path, steps: Migrations) -> Result<()> {
     let shown = path.display();
+    let target = version_of(steps);
     let (version, _, _) = read_header(conn, path)?;
-    if version == SCHEMA_VERSION {
+    if version == target {
         return Ok(());
     }
     if version > 0 {
@@ -62,17 +60,17 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Another process may have migrated while we waited for the write lock.
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > SCHEMA_VERSION {
-        return Err(newer_schema(path, current));
+    if current > target {
+        return Err(newer_schema(path, current, steps));
     }
-    for (index, steps) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        for sql in *steps {
+    for (index, step) in steps.iter().enumerate().skip(current as usize) {
+        for sql in *step {
             tx.execute_batch(sql).map_err(|e| {
                 Error::storage(format!("Upgrading {shown} to schema {} failed: {e}. It was not changed.", index + 1))
             })?;
         }
     }
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "user_version", target)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
@@ -87,9 +85,10 @@ fn read_header(conn: &Connection, path: &Path) -> Result<(i64, i32, i64)> {
     Ok((version, app_id, tables))
 }
 
-fn newer_schema(path: &Path, version: i64) -> Error {
+fn newer_schema(path: &Path, version: i64, steps: Migrations) -> Error {
+    let this = version_of(steps);
     Error::storage(format!(
-        "{} was written by a newer Firebreak (schema {version}; this version knows up to {SCHEMA_VERSION}). \
+        "{} was written by a newer Firebreak (schema {version}; this version knows up to {this}). \
          It was not changed. Install the newer Firebreak to open it, or choose another file with --db / FIREBREAK_DB.",
         path.display()
     ))

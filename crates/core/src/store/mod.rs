@@ -4,7 +4,7 @@
 mod migrate;
 mod write;
 
-pub use migrate::SCHEMA_VERSION;
+pub use migrate::Migrations;
 pub use write::Tx;
 
 use crate::audit::Actor;
@@ -50,8 +50,9 @@ impl Store {
     /// Opens the existing database at `path`, refusing files that are not Firebreak databases, are damaged, or come
     /// from a newer Firebreak. An existing database is backed up before it is migrated. A missing file is an error
     /// naming the path (a mistyped `--db` must not quietly start an empty register): [`Store::create`] makes one.
-    /// A file that may not be written is opened read-only.
-    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+    /// A file that may not be written is opened read-only. `steps` are the schema's migrations (`Store::open` gives
+    /// Firebreak's, from `crate::schema`).
+    pub fn open_with(path: impl AsRef<Path>, steps: Migrations) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if path.is_dir() {
             return Err(Error::storage(format!(
@@ -71,14 +72,14 @@ impl Store {
         let store = Store { path, access };
         // Look before touching: switching to WAL rewrites the header, so a foreign or newer file is refused first.
         let plain = store.plain_connection()?;
-        migrate::refuse_unusable(&plain, &store.path)?;
+        migrate::refuse_unusable(&plain, &store.path, steps)?;
         if store.access != Access::ReadWrite {
-            migrate::refuse_outdated_read_only(&plain, &store.path)?;
+            migrate::refuse_outdated_read_only(&plain, &store.path, steps)?;
             return Ok(store);
         }
         drop(plain);
         let mut conn = store.raw_connection()?;
-        migrate::migrate(&mut conn, &store.path)?;
+        migrate::migrate(&mut conn, &store.path, steps)?;
         store.remove_abandoned_copies();
         Ok(store)
     }
@@ -103,7 +104,7 @@ impl Store {
 
     /// Opens the database at `path`, creating it (and its folder) if there is none yet: `firebreak init` and the
     /// desktop app's first start on its default path.
-    pub fn create(path: impl AsRef<Path>) -> Result<Store> {
+    pub fn create_with(path: impl AsRef<Path>, steps: Migrations) -> Result<Store> {
         let path = path.as_ref();
         if !path.exists() && !path.is_dir() {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -117,7 +118,7 @@ impl Store {
                 .open(path)
                 .map_err(|e| Error::Io { message: format!("Cannot create the database {}: {e}.", path.display()) })?;
         }
-        Store::open(path)
+        Store::open_with(path, steps)
     }
 
     /// Whether this copy can only be read.

@@ -9,6 +9,7 @@ use firebreak_core::phases::affected::{self, AuditQuestion, ObjectChanges, Objec
 use firebreak_core::phases::communication::{self, Audience};
 use firebreak_core::phases::containment::{self, ContainmentArea, ContainmentStatus};
 use firebreak_core::phases::evidence::{self, EvidenceKind, EvidenceStatus};
+use firebreak_core::phases::guidance;
 use firebreak_core::phases::notification::{self, Decision, DecisionInput, NotificationChanges, SubmitInput};
 use firebreak_core::phases::pause::{self, PauseScope};
 use firebreak_core::phases::postmortem::{self, ContributingFactor, ControlType, Postmortem, RootCauseLayer};
@@ -59,7 +60,7 @@ pub fn rich_with(db: &Db, objects: usize) -> Rich {
     let detected = now - Duration::hours(30);
     let inc = incident::create(store, &a, fields(HOSTILE_TITLE), false).unwrap();
     let id = inc.id.clone();
-    incident::update(
+    guidance::update_incident(
         store,
         &a,
         &id,

@@ -3,7 +3,7 @@ import type { Choice } from "./Choice";
 import type { OwaspSuggestion } from "./OwaspSuggestion";
 
 /**
- * Every choice list, for forms and filters.
+ * Every choice list, for forms and filters, and the incident fields' labels.
  */
 export type Vocabulary = { statuses: Array<Choice>, severities: Array<Choice>, detected_by: Array<Choice>, data_classes: Array<Choice>, incident_types: Array<Choice>, owasp_llm: Array<Choice>, owasp_agentic: Array<Choice>, owasp_suggestions: Array<OwaspSuggestion>, 
 /**

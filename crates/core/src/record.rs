@@ -350,7 +350,7 @@ impl serde::ser::SerializeStruct for &mut FieldCapture {
 
 #[cfg(test)]
 mod tests {
-    use crate::phases::TABLES;
+    use crate::phases::tables;
 
     /// Each table's columns are exactly `uuid` plus its declared fields, so no field is silently unaudited.
     #[test]
@@ -358,7 +358,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::Store::create(dir.path().join("t.db")).unwrap();
         let conn = store.connect().unwrap();
-        for table in TABLES {
+        for table in tables() {
             let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}')", table.name)).unwrap();
             let columns: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|c| c.unwrap()).collect();
             let mut expected = vec!["uuid".to_string()];

@@ -3,30 +3,36 @@
 //! `Store::create` live here for the same reason.
 
 use crate::error::Result;
-use crate::store::{Migrations, Store};
+use crate::store::Store;
 use crate::{audit, incident, people, profile};
 use std::path::Path;
+use std::sync::LazyLock;
 
-/// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes.
-pub const MIGRATIONS: Migrations = &[
-    &[audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
-    crate::phases::SCHEMA_V2,
-    crate::phases::SCHEMA_V3,
-    &[crate::report::SCHEMA_V4],
-    &[crate::seal::SCHEMA_V5],
-];
+/// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes what it makes.
+/// The phases' steps come from their declarations (`phases::PHASES`).
+static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    vec![
+        vec![audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
+        crate::phases::schema(2),
+        crate::phases::schema(3),
+        vec![crate::report::SCHEMA_V4],
+        vec![crate::seal::SCHEMA_V5],
+    ]
+});
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub fn version() -> i64 {
+    MIGRATIONS.len() as i64
+}
 
 impl Store {
     /// Opens the existing Firebreak database at `path` ([`Store::open_with`] Firebreak's migrations).
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        Store::open_with(path, MIGRATIONS)
+        Store::open_with(path, &MIGRATIONS)
     }
 
     /// Opens the database at `path`, creating it first if there is none ([`Store::create_with`]).
     pub fn create(path: impl AsRef<Path>) -> Result<Store> {
-        Store::create_with(path, MIGRATIONS)
+        Store::create_with(path, &MIGRATIONS)
     }
 }

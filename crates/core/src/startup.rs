@@ -4,7 +4,7 @@
 use crate::error::Result;
 use crate::incident;
 use crate::profile::{self, Profile};
-use crate::schema::SCHEMA_VERSION;
+use crate::schema;
 use crate::store::Store;
 use crate::vocabulary::{
     Choice, DataClass, DetectedBy, IncidentType, OwaspAgentic, OwaspLlm, OwaspSuggestion, Severity, Status,
@@ -31,7 +31,7 @@ pub fn startup(store: &Store) -> Result<Startup> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         db_path: store.path().display().to_string(),
         read_only: store.is_read_only(),
-        schema_version: SCHEMA_VERSION,
+        schema_version: schema::version(),
         profile: profile::get(store)?,
         system_timezone: profile::system_zone(),
     })

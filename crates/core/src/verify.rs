@@ -230,7 +230,7 @@ fn check(conn: &Connection, outside: &[Outside], progress: &mut dyn FnMut(Verify
         (Entity::Person, people::stored_records()),
         (Entity::Settings, profile::stored_records(conn)?),
     ];
-    for table in crate::phases::TABLES.iter().chain(crate::report::TABLES) {
+    for table in crate::phases::tables().chain(crate::report::TABLES.iter().copied()) {
         sources.push((table.entity, table.stored_records()));
     }
     let mut walk = |entity: &str, source: Option<(Entity, StoredRecords)>| -> Result<()> {

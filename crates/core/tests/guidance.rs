@@ -18,7 +18,7 @@ use firebreak_core::phases::overrides;
 use firebreak_core::phases::pause::{self, PauseScope};
 use firebreak_core::phases::postmortem::{self, ControlType, Postmortem, RootCauseLayer};
 use firebreak_core::phases::reenable::{self, ReenableAnswerValue, ReenableQuestion, ReenableStage};
-use firebreak_core::phases::{playbook, severity};
+use firebreak_core::phases::{playbook, severity, Phase};
 use firebreak_core::vocabulary::Status;
 use firebreak_core::{verify, Error, ErrorCode};
 use serde_json::json;
@@ -214,7 +214,7 @@ fn walking_every_phase_opens_every_gate_up_to_closing() {
     assert_eq!(status_of(&db, &inc.id), Status::Closed);
 
     let g = guidance::guidance(&db.store, &inc.id).unwrap();
-    assert!(g.phases.iter().filter(|p| p.phase != "communication").all(|p| p.complete), "{:?}", g.phases);
+    assert!(g.phases.iter().filter(|p| p.phase != Phase::Communication).all(|p| p.complete), "{:?}", g.phases);
     assert!(overrides::list(&db.store, &inc.id).unwrap().is_empty(), "no gate was overridden");
     let status_reasons: Vec<_> = incident::history(&db.store, &inc.id)
         .unwrap()

@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::*;
 use firebreak_core::incident::FieldChange;
 use firebreak_core::people::{self, PersonDetails};
-use firebreak_core::phases::guidance;
 use firebreak_core::phases::notification::{
     self, ClockState, Decision, DecisionInput, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
 };
+use firebreak_core::phases::{guidance, Phase};
 use firebreak_core::{verify, ErrorCode};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -455,7 +455,7 @@ fn closing_waits_for_the_regulatory_phase() {
     let (db, id) = setup();
     answer(&db, &id, &[("personal_data", "yes"), ("locations", "eu_eea"), ("risk", "yes"), ("high_risk", "no")]);
     let g = firebreak_core::phases::guidance::guidance(&db.store, &id).unwrap();
-    let phase = g.phases.iter().find(|p| p.phase == "notification").unwrap();
+    let phase = g.phases.iter().find(|p| p.phase == Phase::Notification).unwrap();
     assert!(!phase.complete);
     assert!(phase.missing.iter().any(|m| m.contains("Confirm whether GDPR Art. 33 applies")), "{:?}", phase.missing);
 }

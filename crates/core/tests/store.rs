@@ -217,6 +217,6 @@ fn an_older_database_is_backed_up_then_upgraded() {
     assert!(backup.is_ok());
     assert_eq!(incident::get(&store, &inc.id).unwrap().fields.title, "Kept across the upgrade");
     let version: i64 = outsider(&db).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, firebreak_core::schema::SCHEMA_VERSION);
+    assert_eq!(version, firebreak_core::schema::version());
     assert!(firebreak_core::verify::verify(&store).unwrap().intact);
 }

@@ -1,11 +1,14 @@
 //! Containment checklist: which credentials, connectors, queues, sessions and writes were isolated, by whom, when.
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
 use crate::error::Result;
 use crate::incident::{self, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::Store;
+use crate::vocabulary::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -131,8 +134,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
     let to_do: Vec<ContainmentLine> =
         lines(conn, incident)?.into_iter().filter(|l| l.status == ContainmentStatus::ToDo).collect();
     Ok(PhaseProgress {
-        phase: "containment".into(),
-        label: "Containment".into(),
+        phase: Phase::Containment,
+        label: Phase::Containment.label().into(),
         complete: to_do.is_empty(),
         missing: to_do.iter().map(|l| format!("{}: mark done or not needed", l.label)).collect(),
         next: to_do.first().map(|l| format!("{}: contain them, or mark them not needed", l.label)),
@@ -168,4 +171,25 @@ fn lines(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentLine>>
 
 fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentItem>> {
     TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Containment,
+    tables: &[&TABLE],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Recovering, Status::Monitoring],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for c in tl::rows::<ContainmentItem>(conn, &TABLE, incident)? {
+        if let (ContainmentStatus::Done, Some(at)) = (c.status, c.done_at) {
+            let note = if c.note.is_empty() { String::new() } else { format!(": {}", c.note) };
+            let who = tl::by(c.done_by.as_deref().unwrap_or_default());
+            let text = format!("Contained {}{note}{who}", c.area.label().to_lowercase());
+            out.push(at, TimelineKind::Containment, text, tl::source(Entity::ContainmentItem, &c.id));
+        }
+    }
+    Ok(())
 }

@@ -2,11 +2,7 @@
 //! yet support. A refused change lists what is missing; an owner may override with a written reason, which is
 //! logged as an override.
 
-use super::PhaseProgress;
-use super::{
-    affected, communication, containment, evidence, notification, overrides, pause, playbook, postmortem, reenable,
-    severity,
-};
+use super::{affected, overrides, pause, postmortem, severity, PhaseProgress, PHASES};
 use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::incident::{self, FieldChange, Incident, IncidentFields};
@@ -44,30 +40,7 @@ pub fn guidance(store: &Store, key: &str) -> Result<Guidance> {
 }
 
 fn phases(conn: &Connection, incident: &Incident) -> Result<Vec<PhaseProgress>> {
-    Ok(vec![
-        severity::progress(conn, incident)?,
-        pause::progress(conn, incident)?,
-        evidence::progress(conn, incident)?,
-        containment::progress(conn, incident)?,
-        playbook::progress(conn, incident)?,
-        affected::progress(conn, incident)?,
-        affected::recovery::progress(conn, incident)?,
-        communication::progress(conn, incident)?,
-        notification::progress(conn, incident)?,
-        postmortem::progress(conn, incident)?,
-        reenable::progress(conn, incident)?,
-    ])
-}
-
-/// The phases that must be complete before an incident may move forward to `to`.
-fn required_phases(to: Status) -> &'static [&'static str] {
-    match to {
-        Status::Investigating => &[],
-        Status::Contained => &["severity", "pause"],
-        Status::Recovering => &["severity", "pause", "evidence", "containment"],
-        Status::Monitoring => &["severity", "pause", "evidence", "containment", "side_effect_audit", "recovery"],
-        Status::Closed => &["notification", "postmortem", "reenable"],
-    }
+    PHASES.iter().map(|phase| (phase.progress)(conn, incident)).collect()
 }
 
 /// What is missing before `incident` may move to `to`; empty when the move is allowed. Moving back (reopening) is
@@ -86,8 +59,8 @@ pub(crate) fn blockers(conn: &Connection, incident: &Incident, to: Status) -> Re
             missing.push(format!("Recovery: {undecided} affected objects have no decided recovery action"));
         }
     }
-    for phase in phases(conn, incident)? {
-        if required_phases(to).contains(&phase.phase.as_str()) && !phase.complete {
+    for (declared, phase) in PHASES.iter().zip(phases(conn, incident)?) {
+        if declared.gates.contains(&to) && !phase.complete {
             missing.extend(phase.missing.iter().map(|m| format!("{}: {m}", phase.label)));
         }
     }

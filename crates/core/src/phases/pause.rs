@@ -1,12 +1,14 @@
 //! Pause: what was stopped, at the smallest safe scope, who approved it, and when and by whom it was lifted.
 
-use super::{severity, PhaseProgress};
+use super::{severity, Declaration, Phase, PhaseProgress};
 use crate::audit::{format_instant, Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident, CLOCK_SKEW};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::Store;
-use crate::vocabulary::IncidentType;
+use crate::vocabulary::{IncidentType, Status};
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -203,7 +205,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         Some(s) => format!("Pause {} ({})", s.target, s.scope.label().to_lowercase()),
         None => "Pause the workflow at the smallest safe scope".to_string(),
     });
-    Ok(PhaseProgress { phase: "pause".into(), label: "Pause".into(), complete, missing, next })
+    Ok(PhaseProgress { phase: Phase::Pause, label: Phase::Pause.label().into(), complete, missing, next })
 }
 
 fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<PauseAction>> {
@@ -293,4 +295,31 @@ fn not_in_future(field: &str, label: &str, at: DateTime<Utc>, now: DateTime<Utc>
         ));
     }
     Ok(at.trunc_subsecs(6))
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Pause,
+    tables: &[&TABLE],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Contained, Status::Recovering, Status::Monitoring],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for p in tl::rows::<PauseAction>(conn, &TABLE, incident)? {
+        let what = format!("{} ({})", p.target, p.scope.label().to_lowercase());
+        let src = tl::source(Entity::PauseAction, &p.id);
+        out.push(
+            p.paused_at,
+            TimelineKind::Pause,
+            format!("Paused {what}{}", tl::approved(&p.approved_by)),
+            src.clone(),
+        );
+        if let Some(lifted) = p.lifted_at {
+            let who = tl::by(p.lifted_by.as_deref().unwrap_or_default());
+            out.push(lifted, TimelineKind::Lift, format!("Lifted the pause of {what}{who}"), src);
+        }
+    }
+    Ok(())
 }

@@ -1,13 +1,15 @@
 //! Severity: the rubric as plain questions, the suggested level and what triggered it, the chosen level, and every
 //! assessment kept as history. Choosing lower than suggested needs a reason and is logged as an override.
 
-use super::{overrides, PhaseProgress};
+use super::{overrides, Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, FieldChange, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::Store;
-use crate::vocabulary::Severity;
+use crate::vocabulary::{Severity, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -326,8 +328,8 @@ pub fn latest(conn: &Connection, incident: &Incident) -> Result<Option<SeverityA
 pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
     let complete = latest(conn, incident)?.is_some();
     Ok(PhaseProgress {
-        phase: "severity".into(),
-        label: "Severity".into(),
+        phase: Phase::Severity,
+        label: Phase::Severity.label().into(),
         complete,
         missing: if complete { Vec::new() } else { vec!["Assess severity".into()] },
         next: (!complete).then(|| "Answer the severity questions and choose a level".into()),
@@ -353,4 +355,25 @@ fn checked_answers(answers: BTreeMap<String, bool>) -> Result<BTreeMap<String, b
         out.insert(normalized, value);
     }
     Ok(out)
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Severity,
+    tables: &[&TABLE],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Contained, Status::Recovering, Status::Monitoring],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for a in tl::rows::<SeverityAssessment>(conn, &TABLE, incident)? {
+        let Some(at) = tl::created_at(conn, Entity::SeverityAssessment, &a.id)? else { continue };
+        let mut text = format!("Severity assessed: suggested {}, chosen {}", a.suggested.label(), a.chosen.label());
+        if let Some(reason) = a.reason.filter(|r| !r.is_empty()) {
+            text.push_str(&format!(" (reason: {reason})"));
+        }
+        out.push(at, TimelineKind::Severity, text, tl::source(Entity::SeverityAssessment, &a.id));
+    }
+    Ok(())
 }

@@ -9,14 +9,14 @@ use std::path::Path;
 
 /// The migration steps: version `n` is reached by applying `steps[n - 1]`, each a list of SQL batches. Given by the
 /// caller (`crate::schema` names every table), so the store knows no table but its own bookkeeping.
-pub type Migrations = &'static [&'static [&'static str]];
+pub type Migrations<'a> = &'a [Vec<&'static str>];
 
-fn version_of(steps: Migrations) -> i64 {
+fn version_of(steps: Migrations<'_>) -> i64 {
     steps.len() as i64
 }
 
 /// Refuses files Firebreak must not open: damaged, another program's, or from a newer Firebreak.
-pub(super) fn refuse_unusable(conn: &Connection, path: &Path, steps: Migrations) -> Result<()> {
+pub(super) fn refuse_unusable(conn: &Connection, path: &Path, steps: Migrations<'_>) -> Result<()> {
     let (version, app_id, tables) = read_header(conn, path)?;
     if app_id != 0 && app_id != APPLICATION_ID || app_id == 0 && version == 0 && tables > 0 {
         return Err(Error::storage(format!(
@@ -32,7 +32,7 @@ pub(super) fn refuse_unusable(conn: &Connection, path: &Path, steps: Migrations)
 }
 
 /// A read-only copy cannot be upgraded, so it is read only at this build's schema.
-pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path, steps: Migrations) -> Result<()> {
+pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path, steps: Migrations<'_>) -> Result<()> {
     let (version, _, _) = read_header(conn, path)?;
     let this = version_of(steps);
     if version < this {
@@ -46,7 +46,7 @@ pub(super) fn refuse_outdated_read_only(conn: &Connection, path: &Path, steps: M
     Ok(())
 }
 
-pub(super) fn migrate(conn: &mut Connection, path: &Path, steps: Migrations) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection, path: &Path, steps: Migrations<'_>) -> Result<()> {
     let shown = path.display();
     let target = version_of(steps);
     let (version, _, _) = read_header(conn, path)?;
@@ -64,7 +64,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path, steps: Migrations) -> 
         return Err(newer_schema(path, current, steps));
     }
     for (index, step) in steps.iter().enumerate().skip(current as usize) {
-        for sql in *step {
+        for sql in step {
             tx.execute_batch(sql).map_err(|e| {
                 Error::storage(format!("Upgrading {shown} to schema {} failed: {e}. It was not changed.", index + 1))
             })?;
@@ -85,7 +85,7 @@ fn read_header(conn: &Connection, path: &Path) -> Result<(i64, i32, i64)> {
     Ok((version, app_id, tables))
 }
 
-fn newer_schema(path: &Path, version: i64, steps: Migrations) -> Error {
+fn newer_schema(path: &Path, version: i64, steps: Migrations<'_>) -> Error {
     let this = version_of(steps);
     Error::storage(format!(
         "{} was written by a newer Firebreak (schema {version}; this version knows up to {this}). \

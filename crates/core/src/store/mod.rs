@@ -52,7 +52,7 @@ impl Store {
     /// naming the path (a mistyped `--db` must not quietly start an empty register): [`Store::create`] makes one.
     /// A file that may not be written is opened read-only. `steps` are the schema's migrations (`Store::open` gives
     /// Firebreak's, from `crate::schema`).
-    pub fn open_with(path: impl AsRef<Path>, steps: Migrations) -> Result<Store> {
+    pub fn open_with(path: impl AsRef<Path>, steps: Migrations<'_>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         if path.is_dir() {
             return Err(Error::storage(format!(
@@ -104,7 +104,7 @@ impl Store {
 
     /// Opens the database at `path`, creating it (and its folder) if there is none yet: `firebreak init` and the
     /// desktop app's first start on its default path.
-    pub fn create_with(path: impl AsRef<Path>, steps: Migrations) -> Result<Store> {
+    pub fn create_with(path: impl AsRef<Path>, steps: Migrations<'_>) -> Result<Store> {
         let path = path.as_ref();
         if !path.exists() && !path.is_dir() {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

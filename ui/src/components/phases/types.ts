@@ -5,6 +5,7 @@
 import type { Component } from 'svelte';
 import type { Incident } from '../../lib/bindings/Incident';
 import type { Person } from '../../lib/bindings/Person';
+import type { Phase } from '../../lib/bindings/Phase';
 import type { Vocabulary } from '../../lib/bindings/Vocabulary';
 
 export interface PhaseProps {
@@ -20,8 +21,8 @@ export interface PhaseProps {
 }
 
 export interface PhaseTab {
-  /** Matches PhaseProgress.phase where there is one, so the tab can show the phase's completeness. */
-  key: string;
+  /** The phase it shows (PhaseProgress.phase), so the tab can show the phase's completeness. */
+  key: Phase;
   label: string;
   component: Component<PhaseProps>;
 }

@@ -15,9 +15,13 @@ pub use recovery::{incident_recovery_log, log_recovery, recovery_log, undecided_
 use crate::audit::{self, Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
+use crate::phases::{Declaration, Phase};
 use crate::record::{self, Table};
 use crate::store::Store;
 use crate::vocabulary::Choice;
+use crate::vocabulary::Status;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize, Serializer};
@@ -438,4 +442,52 @@ pub(crate) fn resolve(conn: &Connection, incident: &Incident, reference: &str) -
 /// Columns hold canonical JSON, so an incident's rows are found by its JSON-quoted UUID.
 fn incident_param(incident: &Incident) -> Result<String> {
     Ok(serde_json::to_string(&incident.uuid)?)
+}
+
+/// The side-effect audit. The module's SQL makes the recovery phase's table too.
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::SideEffectAudit,
+    tables: &[&OBJECTS, &QUESTIONS],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Monitoring],
+    timeline,
+};
+
+/// The side-effect table can hold many thousands of rows: the timeline shows when they began and ended, not each.
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    let key = serde_json::to_string(&incident.uuid)?;
+    let count: i64 =
+        conn.query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [&key], |r| r.get(0))?;
+    let edge = |order: &str| -> Result<Option<AffectedObject>> {
+        let condition = format!(
+            "uuid = (SELECT uuid FROM affected_objects WHERE incident = ?1 AND occurred_at IS NOT NULL \
+             ORDER BY occurred_at {order}, rowid LIMIT 1)"
+        );
+        Ok(OBJECTS.select(conn, &condition, &[&key])?.pop())
+    };
+    let (first, last) = (edge("ASC")?, edge("DESC")?);
+    let (first, last) = (first.as_ref(), last.as_ref());
+    let describe = |o: &AffectedObject| {
+        format!("the agent {} {} {} in {}", o.action.label().to_lowercase(), o.object_type, o.object_id, o.system)
+    };
+    if let Some(o) = first {
+        let text = format!("First recorded side effect: {} ({count} affected objects recorded)", describe(o));
+        out.push(
+            o.occurred_at.unwrap_or_default(),
+            TimelineKind::Affected,
+            text,
+            tl::source(Entity::AffectedObject, &o.id),
+        );
+    }
+    if let Some(o) = last.filter(|l| Some(l.id.as_str()) != first.map(|f| f.id.as_str())) {
+        let text = format!("Last recorded side effect: {}", describe(o));
+        out.push(
+            o.occurred_at.unwrap_or_default(),
+            TimelineKind::Affected,
+            text,
+            tl::source(Entity::AffectedObject, &o.id),
+        );
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@ use super::{incident_param, AuditAnswer, AuditQuestion, QUESTIONS};
 use crate::audit::Actor;
 use crate::error::Result;
 use crate::incident::{self, Incident};
-use crate::phases::PhaseProgress;
+use crate::phases::{Phase, PhaseProgress};
 use crate::record;
 use crate::store::Store;
 use rusqlite::Connection;
@@ -105,8 +105,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
             .map(|q| format!("Answer the audit question \"{}\"", q.label()))
     };
     Ok(PhaseProgress {
-        phase: "side_effect_audit".into(),
-        label: "Audit side effects".into(),
+        phase: Phase::SideEffectAudit,
+        label: Phase::SideEffectAudit.label().into(),
         complete: missing.is_empty(),
         missing,
         next,

@@ -1,13 +1,16 @@
 //! Recovery: each affected object's chosen recovery action (on the object itself) and its append-only completion
 //! log, plus the recovery phase's completeness and the "no undecided objects" count the status gate uses.
 
-use super::{incident_param, resolve, RecoveryLogEntry, RECOVERY_LOG};
-use crate::audit::Actor;
+use super::{incident_param, resolve, AffectedObject, RecoveryLogEntry, RECOVERY_LOG};
+use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
-use crate::phases::PhaseProgress;
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
+use crate::phases::{Declaration, Phase, PhaseProgress};
 use crate::record;
 use crate::store::Store;
+use crate::vocabulary::Status;
 use rusqlite::Connection;
 
 /// Appends a line to an object's completion log (what was done to recover it).
@@ -92,7 +95,13 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
     } else {
         None
     };
-    Ok(PhaseProgress { phase: "recovery".into(), label: "Recover".into(), complete: missing.is_empty(), missing, next })
+    Ok(PhaseProgress {
+        phase: Phase::Recovery,
+        label: Phase::Recovery.label().into(),
+        complete: missing.is_empty(),
+        missing,
+        next,
+    })
 }
 
 fn objects_have(n: u64) -> String {
@@ -101,4 +110,26 @@ fn objects_have(n: u64) -> String {
     } else {
         format!("{n} objects have")
     }
+}
+
+/// Recovery: its table is made by the side-effect audit's SQL (`affected::SCHEMA_V2`).
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Recovery,
+    tables: &[&RECOVERY_LOG],
+    schema: &[],
+    progress,
+    gates: &[Status::Monitoring],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for entry in tl::rows::<RecoveryLogEntry>(conn, &RECOVERY_LOG, incident)? {
+        let object = super::OBJECTS
+            .get::<AffectedObject>(conn, &entry.object)?
+            .map(|o| format!(" {} {} in {}", o.object_type, o.object_id, o.system))
+            .unwrap_or_default();
+        let text = format!("Recovery of{object}: {}{}", entry.note, tl::by(&entry.by));
+        out.push(entry.at, TimelineKind::Recovery, text, tl::source(Entity::RecoveryLogEntry, &entry.id));
+    }
+    Ok(())
 }

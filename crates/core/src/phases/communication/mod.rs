@@ -11,10 +11,12 @@ pub use templates::override_path;
 pub(crate) use templates::{actions_taken, shown};
 
 use super::severity::{self, SeverityAssessment};
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::Entity;
 use crate::error::Result;
 use crate::incident::{self, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::Table;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -177,8 +179,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         }
     }
     Ok(PhaseProgress {
-        phase: "communication".into(),
-        label: "Communication".into(),
+        phase: Phase::Communication,
+        label: Phase::Communication.label().into(),
         complete: missing.is_empty(),
         next: missing.first().cloned(),
         missing,
@@ -218,4 +220,29 @@ pub(crate) fn with_current_severity(conn: &Connection, mut incident: Incident) -
         incident.fields.severity = Some(latest.chosen);
     }
     Ok(incident)
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Communication,
+    tables: &[&TABLE],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for c in tl::rows::<Communication>(conn, &TABLE, incident)? {
+        let audience = c.audience.label();
+        let src = tl::source(Entity::Communication, &c.id);
+        if let Some(at) = c.approved_at {
+            let who = tl::by(c.approved_by.as_deref().unwrap_or_default());
+            out.push(at, TimelineKind::Communication, format!("Message to {audience} approved{who}"), src.clone());
+        }
+        if let Some(at) = c.sent_at {
+            let via = c.sent_via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default();
+            out.push(at, TimelineKind::Communication, format!("Message to {audience} sent{via}"), src);
+        }
+    }
+    Ok(())
 }

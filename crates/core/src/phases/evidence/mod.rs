@@ -9,13 +9,15 @@ pub use files::{
     DEFAULT_MAX_EVIDENCE_BYTES,
 };
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::{Store, Tx};
-use crate::vocabulary::Choice;
+use crate::vocabulary::{Choice, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -281,8 +283,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         .first()
         .map(|k| format!("Preserve the {} (attach a file) or mark it not applicable.", k.kind.label().to_lowercase()));
     Ok(PhaseProgress {
-        phase: "evidence".into(),
-        label: "Preserve evidence".into(),
+        phase: Phase::Evidence,
+        label: Phase::Evidence.label().into(),
         complete: open.is_empty(),
         missing,
         next,
@@ -296,4 +298,27 @@ fn incident_param(incident: &Incident) -> Result<String> {
 
 fn json_key(text: &str) -> Result<String> {
     Ok(serde_json::to_string(text)?)
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Evidence,
+    tables: &[&ITEMS, &FILES, &CUSTODY],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Recovering, Status::Monitoring],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for file in tl::rows::<EvidenceFile>(conn, &FILES, incident)? {
+        let short: String = file.sha256.chars().take(12).collect();
+        let text = format!(
+            "Evidence preserved: {} ({}, SHA-256 {short}…){}",
+            file.original_name,
+            file.kind.label().to_lowercase(),
+            tl::by(&file.collected_by)
+        );
+        out.push(file.collected_at, TimelineKind::Evidence, text, tl::source(Entity::EvidenceFile, &file.id));
+    }
+    Ok(())
 }

@@ -29,13 +29,14 @@ pub use drafts::{
 pub use ics::{all_deadlines_ics, deadlines_ics, incident_deadlines_ics};
 pub use register::{breach_register, breach_register_csv, BreachEffects, BreachEntry, BreachRegime, BreachSubmission};
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::Entity;
 use crate::deadlines::{self, Catalog};
 use crate::error::Result;
 use crate::incident::Incident;
 use crate::record::Table;
 use crate::store::Store;
+use crate::vocabulary::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -309,10 +310,20 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
     }
     missing.dedup();
     Ok(PhaseProgress {
-        phase: "notification".into(),
-        label: "Regulatory notification".into(),
+        phase: Phase::Notification,
+        label: Phase::Notification.label().into(),
         complete: missing.is_empty(),
         next: missing.first().cloned(),
         missing,
     })
 }
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Notification,
+    tables: &[&ANSWERS, &DECISIONS, &TRIGGERS, &OVERRIDES, &NOTIFICATIONS],
+    schema: &[(3, SCHEMA_V3)],
+    progress,
+    gates: &[Status::Closed],
+    // Its deadlines are shown by the clocks, not the timeline.
+    timeline: |_, _, _| Ok(()),
+};

@@ -5,10 +5,12 @@ mod library;
 
 pub use library::{built_in, load, override_dir, Playbook, PlaybookStep};
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
@@ -140,8 +142,8 @@ pub fn tick(
 /// Complete when every step of every playbook offered for the incident is ticked (or none is offered).
 pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress> {
     let progress = |complete: bool, missing: Vec<String>, next: Option<String>| PhaseProgress {
-        phase: "playbooks".into(),
-        label: "Playbooks".into(),
+        phase: Phase::Playbooks,
+        label: Phase::Playbooks.label().into(),
         complete,
         missing,
         next,
@@ -203,4 +205,25 @@ fn states(conn: &Connection, incident: &Incident) -> Result<Vec<PlaybookStepStat
 fn db_override_dir(conn: &Connection) -> Option<PathBuf> {
     let path = conn.path().filter(|p| !p.is_empty())?;
     Path::new(path).parent().map(|dir| dir.join("playbooks"))
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Playbooks,
+    tables: &[&TABLE],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[],
+    timeline,
+};
+
+/// A playbook step done is a containment event.
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for s in tl::rows::<PlaybookStepState>(conn, &TABLE, incident)? {
+        if let (true, Some(at)) = (s.done, s.done_at) {
+            let who = tl::by(s.done_by.as_deref().unwrap_or_default());
+            let text = format!("Playbook step done: {} / {}{who}", s.playbook, s.step);
+            out.push(at, TimelineKind::Containment, text, tl::source(Entity::PlaybookStep, &s.id));
+        }
+    }
+    Ok(())
 }

@@ -2,19 +2,19 @@
 //! failed; the timeline (built from the record's events plus manual entries); remediation items.
 
 mod remediation;
-mod timeline;
+pub(crate) mod timeline;
 
 pub use remediation::{add_remediation, remediation, shallow_warning, update_remediation, RemediationUpdate};
 pub use timeline::{add_timeline_entry, timeline, TimelineEvent, TimelineKind};
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::record::{self, Table};
 use crate::store::Store;
 use crate::text::limited;
-use crate::vocabulary::Choice;
+use crate::vocabulary::{Choice, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -364,8 +364,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         missing.push("Mark the postmortem complete".into());
     }
     Ok(PhaseProgress {
-        phase: "postmortem".into(),
-        label: "Postmortem".into(),
+        phase: Phase::Postmortem,
+        label: Phase::Postmortem.label().into(),
         complete: missing.is_empty(),
         next: missing.first().cloned(),
         missing,
@@ -449,3 +449,12 @@ pub(crate) fn required(field: &str, text: &str, max: usize, what: &str) -> Resul
     }
     Ok(text)
 }
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Postmortem,
+    tables: &[&TABLE, &TIMELINE, &REMEDIATION],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Closed],
+    timeline: timeline::manual_entries,
+};

@@ -6,14 +6,16 @@ mod state;
 
 pub use state::state_hash;
 
-use super::PhaseProgress;
+use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{self, Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::people;
+use crate::phases::postmortem::timeline::{self as tl, Timeline};
+use crate::phases::postmortem::TimelineKind;
 use crate::record::{self, Table};
 use crate::store::Store;
-use crate::vocabulary::Choice;
+use crate::vocabulary::{Choice, Status};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -413,8 +415,8 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         missing.push(format!("Sign off stage {} (by a named approver)", next.label().to_lowercase()));
     }
     Ok(PhaseProgress {
-        phase: "reenable".into(),
-        label: "Re-enable".into(),
+        phase: Phase::Reenable,
+        label: Phase::Reenable.label().into(),
         complete: missing.is_empty(),
         next: missing.first().cloned(),
         missing,
@@ -456,4 +458,30 @@ fn stored_answers(conn: &Connection, incident: &Incident) -> Result<Vec<Reenable
 fn stored_signoffs(conn: &Connection, incident: &Incident) -> Result<Vec<ReenableSignoff>> {
     let key = serde_json::to_string(&incident.uuid)?;
     SIGNOFFS.select(conn, "incident = ?1", &[&key])
+}
+
+pub const PHASE: Declaration = Declaration {
+    phase: Phase::Reenable,
+    tables: &[&ANSWERS, &SIGNOFFS],
+    schema: &[(2, SCHEMA_V2)],
+    progress,
+    gates: &[Status::Closed],
+    timeline,
+};
+
+fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
+    for s in tl::rows::<ReenableSignoff>(conn, &SIGNOFFS, incident)? {
+        let src = tl::source(Entity::ReenableSignoff, &s.id);
+        let text = if s.stage == ReenableStage::Retired {
+            format!("Decision to retire the workflow signed by {}: {}", s.approver, s.statement)
+        } else {
+            format!("Re-enable stage {} signed off by {}: {}", s.stage.label().to_lowercase(), s.approver, s.statement)
+        };
+        out.push(s.signed_at, TimelineKind::Signoff, text, src.clone());
+        if let Some(at) = s.first_run_at {
+            let text = format!("First run at stage {} watched by a person", s.stage.label().to_lowercase());
+            out.push(at, TimelineKind::FirstRun, text, src);
+        }
+    }
+    Ok(())
 }

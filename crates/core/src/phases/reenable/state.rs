@@ -3,7 +3,6 @@
 use crate::audit;
 use crate::error::Result;
 use crate::incident::{self, Incident};
-use crate::phases::TABLES;
 use rusqlite::Connection;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -14,7 +13,7 @@ pub fn state_hash(conn: &Connection, incident: &Incident) -> Result<String> {
     let current = incident::find(conn, &incident.uuid)?;
     let key = serde_json::to_string(&current.uuid)?;
     let mut tables = Map::new();
-    for table in TABLES {
+    for table in crate::phases::tables() {
         let mut rows: Vec<Value> = table.select(conn, "incident = ?1", &[&key])?;
         rows.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
         tables.insert(table.name.to_string(), Value::Array(rows));

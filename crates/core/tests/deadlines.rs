@@ -1,5 +1,6 @@
-//! The deadline engine against cases worked out by hand from regulatory-deadlines.md. Expected instants are
-//! written literally; none is computed with the engine's own helpers.
+//! The deadline engine against cases worked out by hand from the counting rules in docs/ARCHITECTURE.md
+//! ("Regulatory deadlines"). Expected instants are written literally; none is computed with the engine's own
+//! helpers.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

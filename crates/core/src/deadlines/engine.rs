@@ -1,5 +1,5 @@
-//! Computes each stage's due instant from the recorded triggers and submissions, following the counting rules of
-//! regulatory-deadlines.md:
+//! Computes each stage's due instant from the recorded triggers and submissions, following the counting rules in
+//! docs/ARCHITECTURE.md ("Regulatory deadlines"):
 //! - hours: an absolute duration added in UTC (weekends, holidays and DST changes do not matter);
 //! - calendar days: the trigger's day (in the zone) is not counted; due 23:59:59 of the n-th following day;
 //! - business days: not Saturday, Sunday or a holiday of the calendar. Whether the trigger falls on a business day

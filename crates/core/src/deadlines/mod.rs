@@ -2,7 +2,7 @@
 //! templates/regimes/ and one per calendar under templates/holidays/, compiled into the binary. A file of the same
 //! name under `<override dir>/regimes/` replaces a built-in regime (or adds a new one); a file under
 //! `<override dir>/holidays/` adds its dates to the built-in calendar of that name (or defines a new calendar).
-//! The counting rules follow regulatory-deadlines.md; [`engine`] applies them.
+//! The counting rules are in docs/ARCHITECTURE.md ("Regulatory deadlines"); [`engine`] applies them.
 
 mod engine;
 mod working_day;

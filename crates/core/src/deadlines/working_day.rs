@@ -1,5 +1,5 @@
 //! DORA's "next working day" note. RTS (EU) 2025/301 lets some financial entities hand in a report due on a
-//! weekend or bank holiday by 12:00 of the next working day; which entities is unverified (regulatory-deadlines.md),
+//! weekend or bank holiday by 12:00 of the next working day; which entities is unverified (docs/ARCHITECTURE.md),
 //! so Firebreak keeps the strict instant as the due time and only shows this later one beside it.
 
 use super::engine::{at_local, local_date};

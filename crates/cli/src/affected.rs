@@ -88,10 +88,10 @@ pub enum AuditQuestionsCommand {
 }
 
 pub fn run(
-    cmd: &AffectedCommand,
     store: &Store,
     out: &Output,
-    actor: impl Fn() -> Result<Actor, Error>,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &AffectedCommand,
 ) -> Result<(), Error> {
     match cmd {
         AffectedCommand::Import { id, file, tsv } => {
@@ -196,10 +196,10 @@ pub fn run(
 }
 
 pub fn run_questions(
-    cmd: &AuditQuestionsCommand,
     store: &Store,
     out: &Output,
-    actor: impl Fn() -> Result<Actor, Error>,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &AuditQuestionsCommand,
 ) -> Result<(), Error> {
     match cmd {
         AuditQuestionsCommand::Answer { id, question, text } => {

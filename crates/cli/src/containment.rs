@@ -5,7 +5,7 @@ use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::phases::containment::{self, ContainmentArea, ContainmentStatus};
 use firebreak_core::text::one_line;
-use firebreak_core::{Error, Store};
+use firebreak_core::{Actor, Error, Store};
 
 #[derive(Subcommand)]
 pub enum ContainCommand {
@@ -23,13 +23,18 @@ pub enum ContainCommand {
     List { id: String },
 }
 
-pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &ContainCommand) -> Result<(), Error> {
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &ContainCommand,
+) -> Result<(), Error> {
     match cmd {
         ContainCommand::Set { id, area, status, note } => {
             let area = choice("area", "containment area", area, ContainmentArea::parse, ContainmentArea::ALL)?;
             let status =
                 choice("status", "containment status", status, ContainmentStatus::parse, ContainmentStatus::ALL)?;
-            let item = containment::set(store, &crate::actor(cli, store)?, id, area, status, note.as_deref())?;
+            let item = containment::set(store, &actor()?, id, area, status, note.as_deref())?;
             if out.json {
                 out.print_json(&item);
                 return Ok(());

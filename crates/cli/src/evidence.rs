@@ -45,10 +45,10 @@ pub enum EvidenceCommand {
 }
 
 pub fn run(
-    cmd: &EvidenceCommand,
     store: &Store,
     out: &Output,
-    actor: impl Fn() -> Result<Actor, Error>,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &EvidenceCommand,
 ) -> Result<ExitCode, Error> {
     match cmd {
         EvidenceCommand::Status { id, kind, status, reason } => {

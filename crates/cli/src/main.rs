@@ -265,10 +265,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
                 PersonDetails { name: name.clone(), role: role.clone(), email: email.clone(), phone: phone.clone() };
             out.person(&people::add(&store, &actor(cli, &store)?, details)?)
         }
-        Command::Severity(cmd) => severity::run(cli, &store, &out, cmd)?,
-        Command::Pause(cmd) => pause::run(cli, &store, &out, cmd)?,
-        Command::Playbook(cmd) => playbook::run(cli, &store, &out, cmd)?,
-        Command::Contain(cmd) => containment::run(cli, &store, &out, cmd)?,
+        Command::Severity(cmd) => severity::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Pause(cmd) => pause::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Playbook(cmd) => playbook::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Contain(cmd) => containment::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Comms(cmd) => communication::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Postmortem(cmd) => postmortem::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
@@ -310,9 +310,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             }
             out.seal(&seal, &firebreak_core::seal::key_home());
         }
-        Command::Evidence(cmd) => return evidence::run(cmd, &store, &out, || actor(cli, &store)),
-        Command::Affected(cmd) => affected::run(cmd, &store, &out, || actor(cli, &store))?,
-        Command::AuditQuestions(cmd) => affected::run_questions(cmd, &store, &out, || actor(cli, &store))?,
+        Command::Evidence(cmd) => return evidence::run(&store, &out, &|| actor(cli, &store), cmd),
+        Command::Affected(cmd) => affected::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::AuditQuestions(cmd) => affected::run_questions(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Notify(cmd) => notify::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Deadlines(args) => deadlines::run(&store, &out, args)?,
         Command::Register(cmd) => register::run(&store, &out, cmd)?,

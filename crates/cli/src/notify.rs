@@ -4,10 +4,9 @@
 use crate::communication::parse_instant;
 use crate::output::{path_line, Output};
 use chrono::Utc;
-use clap::Subcommand;
-use firebreak_core::deadlines::Regime;
+use clap::{Args, Subcommand};
 use firebreak_core::phases::notification::{
-    self, Decision, DecisionInput, Notification, NotificationChanges, NotificationStatus, RegimeClocks, SubmitInput,
+    self, Decision, DecisionInput, Notification, NotificationChanges, RegimeClocks, SubmitInput,
 };
 use firebreak_core::text::{one_line, visible};
 use firebreak_core::{audit, Actor, Error, Store};
@@ -30,21 +29,7 @@ pub enum NotifyCommand {
     /// Every regime: whether the answers suggest it and why, and what was decided.
     Regimes { id: String },
     /// Record whether REGIME applies. not_applicable needs --reason (it is kept in the breach register).
-    Decide {
-        id: String,
-        /// A regime id, e.g. gdpr-art33, nis2, dora, sec-8k-105 (`firebreak notify regimes ID` lists them).
-        regime: String,
-        /// applies or not_applicable
-        decision: String,
-        /// Who decided: a name from the people directory.
-        #[arg(long, value_name = "NAME")]
-        by: String,
-        #[arg(long, value_name = "TEXT", default_value = "")]
-        reason: String,
-        /// The regime's variant, where it has variants (eu-ai-act-art73: general, widespread, death).
-        #[arg(long, value_name = "V")]
-        variant: Option<String>,
-    },
+    Decide(DecideArgs),
     /// Record when one of REGIME's triggers happened (awareness, materiality, discovery…) and who decided it. It
     /// starts the regime's clocks; moving a recorded time needs --note saying why.
     Trigger {
@@ -85,20 +70,7 @@ pub enum NotifyCommand {
     },
     /// Fill in content items of the stage's open draft: KEY=VALUE (keys as in the regime's content list; an empty
     /// value clears the item). Changing an approved draft sends it back for approval.
-    Set {
-        id: String,
-        regime: String,
-        /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
-        #[arg(long, value_name = "S")]
-        stage: String,
-        /// A content item of the stage: its keys are in `firebreak deadlines ID --json` (`content`); an unknown key is
-        /// refused with the list.
-        #[arg(value_name = "KEY=VALUE")]
-        items: Vec<String>,
-        /// Why the notification is late (required once it is past its due time).
-        #[arg(long, value_name = "TEXT")]
-        delay_reasons: Option<String>,
-    },
+    Set(SetArgs),
     /// Approve the stage's open draft, by a named person from the people directory. Refused while a required item
     /// is missing.
     Approve {
@@ -112,36 +84,75 @@ pub enum NotifyCommand {
     },
     /// Replace a stage's computed due time with a legal reviewer's (`--due none` withdraws it); the computed time
     /// stays shown beside it.
-    Override {
-        id: String,
-        regime: String,
-        /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
-        #[arg(long, value_name = "S")]
-        stage: String,
-        #[arg(long, value_name = "RFC3339|none")]
-        due: String,
-        #[arg(long, value_name = "TEXT")]
-        reason: String,
-        #[arg(long, value_name = "NAME")]
-        by: String,
-    },
+    Override(OverrideArgs),
     /// Record that the stage's approved notification was submitted; its text is frozen and hashed, and stages
     /// chained on it start their clocks.
-    Submit {
-        id: String,
-        regime: String,
-        /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
-        #[arg(long, value_name = "S")]
-        stage: String,
-        #[arg(long, value_name = "RFC3339")]
-        at: String,
-        /// The authority's reference (case number, accession number…).
-        #[arg(long, value_name = "TEXT", default_value = "")]
-        reference: String,
-        /// How it was submitted: the authority's portal, email, letter…
-        #[arg(long, value_name = "TEXT", default_value = "")]
-        channel: String,
-    },
+    Submit(SubmitArgs),
+}
+
+#[derive(Args)]
+pub struct DecideArgs {
+    pub id: String,
+    /// A regime id, e.g. gdpr-art33, nis2, dora, sec-8k-105 (`firebreak notify regimes ID` lists them).
+    pub regime: String,
+    /// applies or not_applicable
+    pub decision: String,
+    /// Who decided: a name from the people directory.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+    /// The regime's variant, where it has variants (eu-ai-act-art73: general, widespread, death).
+    #[arg(long, value_name = "V")]
+    pub variant: Option<String>,
+}
+
+#[derive(Args)]
+pub struct SetArgs {
+    pub id: String,
+    pub regime: String,
+    /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
+    #[arg(long, value_name = "S")]
+    pub stage: String,
+    /// A content item of the stage: its keys are in `firebreak deadlines ID --json` (`content`); an unknown key is
+    /// refused with the list.
+    #[arg(value_name = "KEY=VALUE")]
+    pub items: Vec<String>,
+    /// Why the notification is late (required once it is past its due time).
+    #[arg(long, value_name = "TEXT")]
+    pub delay_reasons: Option<String>,
+}
+
+#[derive(Args)]
+pub struct OverrideArgs {
+    pub id: String,
+    pub regime: String,
+    /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
+    #[arg(long, value_name = "S")]
+    pub stage: String,
+    #[arg(long, value_name = "RFC3339|none")]
+    pub due: String,
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+}
+
+#[derive(Args)]
+pub struct SubmitArgs {
+    pub id: String,
+    pub regime: String,
+    /// The stage, e.g. notification, early-warning, final-report (`firebreak deadlines ID` lists them).
+    #[arg(long, value_name = "S")]
+    pub stage: String,
+    #[arg(long, value_name = "RFC3339")]
+    pub at: String,
+    /// The authority's reference (case number, accession number…).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reference: String,
+    /// How it was submitted: the authority's portal, email, letter…
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub channel: String,
 }
 
 pub fn run(
@@ -172,27 +183,7 @@ pub fn run(
             }
         }
         NotifyCommand::Regimes { id } => regimes(store, out, id)?,
-        NotifyCommand::Decide { id, regime, decision, by, reason, variant } => {
-            let decision = Decision::parse(decision.trim()).ok_or_else(|| {
-                Error::invalid("decision", format!("\"{decision}\" is not a decision; use applies or not_applicable."))
-            })?;
-            let input = DecisionInput {
-                decision: Some(decision),
-                reason: reason.clone(),
-                decided_by: by.clone(),
-                variant: variant.clone(),
-            };
-            let d = notification::decide(store, &actor()?, id, regime.trim(), input)?;
-            if out.json {
-                out.print_json(&d);
-            } else {
-                let name = regime_name(store, &d.regime)?;
-                let variant = d.variant.as_deref().map(|v| format!(" ({})", one_line(v))).unwrap_or_default();
-                let what = if decision == Decision::Applies { "applies" } else { "does not apply" };
-                let (id, by) = (one_line(id.trim()), one_line(d.decided_by.as_deref().unwrap_or_default()));
-                println!("{name}{variant} {what} to {id} — decided by {by}.");
-            }
-        }
+        NotifyCommand::Decide(args) => decide(store, out, actor, args)?,
         NotifyCommand::Trigger { id, regime, kind, at, by, note } => {
             let at = parse_instant("at", at)?;
             let t = notification::set_trigger(store, &actor()?, id, regime.trim(), kind, at, by, note)?;
@@ -219,29 +210,7 @@ pub fn run(
             }
         }
         NotifyCommand::Draft { id, regime, stage, out: file } => draft(store, out, actor, id, regime, stage, file)?,
-        NotifyCommand::Set { id, regime, stage, items, delay_reasons } => {
-            if items.is_empty() && delay_reasons.is_none() {
-                return Err(Error::invalid_input("Nothing to set: give KEY=VALUE items and/or --delay-reasons TEXT."));
-            }
-            let mut content = BTreeMap::new();
-            for item in items {
-                let (key, value) = crate::split_assignment(item)?;
-                content.insert(key.to_string(), value.to_string());
-            }
-            let n = open_notification(store, id, regime, stage)?;
-            let changes = NotificationChanges { content, delay_reasons: delay_reasons.clone() };
-            let edit = notification::edit(store, &actor()?, &n.id, changes)?;
-            if out.json {
-                out.print_json(&edit);
-                return Ok(());
-            }
-            if let Some(notice) = &edit.notice {
-                println!("{}", one_line(notice));
-            }
-            let n = &edit.notification;
-            println!("{} {} saved ({}).", regime_name(store, &n.regime)?, one_line(&n.stage), n.status.key());
-            print_missing(store, id, n)?;
-        }
+        NotifyCommand::Set(args) => set_items(store, out, actor, args)?,
         NotifyCommand::Approve { id, regime, stage, by } => {
             let n = open_notification(store, id, regime, stage)?;
             let n = notification::approve(store, &actor()?, &n.id, by)?;
@@ -252,44 +221,126 @@ pub fn run(
                 println!("{} {} approved by {by}.", regime_name(store, &n.regime)?, one_line(&n.stage));
             }
         }
-        NotifyCommand::Override { id, regime, stage, due, reason, by } => {
-            let due = match due.trim() {
-                "none" => None,
-                text => Some(parse_instant("due", text)?),
-            };
-            let o = notification::override_due(store, &actor()?, id, regime.trim(), stage.trim(), due, reason, by)?;
-            if out.json {
-                out.print_json(&o);
-                return Ok(());
-            }
-            let (name, stage) = (regime_name(store, &o.regime)?, one_line(&o.stage));
-            match o.due {
-                Some(due) => {
-                    let by = one_line(&o.decided_by);
-                    println!("{name} {stage}: due {} (set by {by}).", audit::format_instant(due))
-                }
-                None => println!("{name} {stage}: the override is withdrawn; the computed due time applies."),
-            }
+        NotifyCommand::Override(args) => override_due(store, out, actor, args)?,
+        NotifyCommand::Submit(args) => submit(store, out, actor, args)?,
+    }
+    Ok(())
+}
+
+/// Records that a regime applies or not, with who decided and why.
+fn decide(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    args: &DecideArgs,
+) -> Result<(), Error> {
+    let DecideArgs { id, regime, decision, by, reason, variant } = args;
+    let decision = Decision::parse(decision.trim()).ok_or_else(|| {
+        Error::invalid("decision", format!("\"{decision}\" is not a decision; use applies or not_applicable."))
+    })?;
+    let input = DecisionInput {
+        decision: Some(decision),
+        reason: reason.to_string(),
+        decided_by: by.to_string(),
+        variant: variant.clone(),
+    };
+    let d = notification::decide(store, &actor()?, id, regime.trim(), input)?;
+    if out.json {
+        out.print_json(&d);
+    } else {
+        let name = regime_name(store, &d.regime)?;
+        let variant = d.variant.as_deref().map(|v| format!(" ({})", one_line(v))).unwrap_or_default();
+        let what = if decision == Decision::Applies { "applies" } else { "does not apply" };
+        let (id, by) = (one_line(id.trim()), one_line(d.decided_by.as_deref().unwrap_or_default()));
+        println!("{name}{variant} {what} to {id} — decided by {by}.");
+    }
+    Ok(())
+}
+
+/// Sets items of the open draft (`KEY=VALUE`) and its reasons for delay, then says what is still missing.
+fn set_items(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    args: &SetArgs,
+) -> Result<(), Error> {
+    let SetArgs { id, regime, stage, items, delay_reasons } = args;
+    if items.is_empty() && delay_reasons.is_none() {
+        return Err(Error::invalid_input("Nothing to set: give KEY=VALUE items and/or --delay-reasons TEXT."));
+    }
+    let mut content = BTreeMap::new();
+    for item in items {
+        let (key, value) = crate::split_assignment(item)?;
+        content.insert(key.to_string(), value.to_string());
+    }
+    let n = open_notification(store, id, regime, stage)?;
+    let changes = NotificationChanges { content, delay_reasons: delay_reasons.clone() };
+    let edit = notification::edit(store, &actor()?, &n.id, changes)?;
+    if out.json {
+        out.print_json(&edit);
+        return Ok(());
+    }
+    if let Some(notice) = &edit.notice {
+        println!("{}", one_line(notice));
+    }
+    let n = &edit.notification;
+    println!("{} {} saved ({}).", regime_name(store, &n.regime)?, one_line(&n.stage), n.status.key());
+    print_missing(store, id, n)?;
+    Ok(())
+}
+
+/// A legal override of a stage's due time ("none" withdraws it).
+fn override_due(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    args: &OverrideArgs,
+) -> Result<(), Error> {
+    let OverrideArgs { id, regime, stage, due, reason, by } = args;
+    let due = match due.trim() {
+        "none" => None,
+        text => Some(parse_instant("due", text)?),
+    };
+    let o = notification::override_due(store, &actor()?, id, regime.trim(), stage.trim(), due, reason, by)?;
+    if out.json {
+        out.print_json(&o);
+        return Ok(());
+    }
+    let (name, stage) = (regime_name(store, &o.regime)?, one_line(&o.stage));
+    match o.due {
+        Some(due) => {
+            let by = one_line(&o.decided_by);
+            println!("{name} {stage}: due {} (set by {by}).", audit::format_instant(due))
         }
-        NotifyCommand::Submit { id, regime, stage, at, reference, channel } => {
-            let at = parse_instant("at", at)?;
-            let n = open_notification(store, id, regime, stage)?;
-            let input = SubmitInput { at, channel: channel.clone(), reference: reference.clone() };
-            let n = notification::submit(store, &actor()?, &n.id, input)?;
-            if out.json {
-                out.print_json(&n);
-                return Ok(());
-            }
-            let name = regime_name(store, &n.regime)?;
-            let at = n.submitted_at.map(audit::format_instant).unwrap_or_default();
-            let (stage, hash) = (one_line(&n.stage), n.text_hash.as_deref().unwrap_or_default());
-            println!("{name} {stage} submitted at {at}; SHA-256 {hash}.");
-            // Say what runs now: a stage chained on this submission has just started its clock.
-            for s in regime_view(store, id, regime)?.stages.iter().filter(|s| s.submitted_at.is_none()) {
-                if let Some(due) = &s.due_user {
-                    println!("Next: {} due {} ({}).", one_line(&s.stage), one_line(due), s.state.label());
-                }
-            }
+        None => println!("{name} {stage}: the override is withdrawn; the computed due time applies."),
+    }
+    Ok(())
+}
+
+/// Submits the approved notification and says which chained stage's clock starts now.
+fn submit(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    args: &SubmitArgs,
+) -> Result<(), Error> {
+    let SubmitArgs { id, regime, stage, at, reference, channel } = args;
+    let at = parse_instant("at", at)?;
+    let n = open_notification(store, id, regime, stage)?;
+    let input = SubmitInput { at, channel: channel.to_string(), reference: reference.to_string() };
+    let n = notification::submit(store, &actor()?, &n.id, input)?;
+    if out.json {
+        out.print_json(&n);
+        return Ok(());
+    }
+    let name = regime_name(store, &n.regime)?;
+    let at = n.submitted_at.map(audit::format_instant).unwrap_or_default();
+    let (stage, hash) = (one_line(&n.stage), n.text_hash.as_deref().unwrap_or_default());
+    println!("{name} {stage} submitted at {at}; SHA-256 {hash}.");
+    // Say what runs now: a stage chained on this submission has just started its clock.
+    for s in regime_view(store, id, regime)?.stages.iter().filter(|s| s.submitted_at.is_none()) {
+        if let Some(due) = &s.due_user {
+            println!("Next: {} due {} ({}).", one_line(&s.stage), one_line(due), s.state.label());
         }
     }
     Ok(())
@@ -378,7 +429,7 @@ fn draft(
     let def = catalog.regime(regime.trim())?;
     let stage = match stage {
         Some(s) => s.trim().to_string(),
-        None => first_open_stage(def, &regime_view(store, id, regime)?)?,
+        None => notification::first_open_stage(store, id, regime)?,
     };
     // Opened before drafting, so a path that cannot be written refuses the command before the draft is stored.
     let target = file.as_deref().map(|f| store.out_file(f)).transpose()?;
@@ -402,37 +453,6 @@ fn draft(
         }
     }
     Ok(())
-}
-
-/// The regime's first stage (of its chosen variant) without a submitted notification.
-fn first_open_stage(def: &Regime, view: &RegimeClocks) -> Result<String, Error> {
-    let variant = view.decision.as_ref().and_then(|d| d.variant.as_deref());
-    let mut names: Vec<&str> = def
-        .stages
-        .iter()
-        .filter(|s| s.variant.is_none() || s.variant.as_deref() == variant)
-        .map(|s| s.name.as_str())
-        .collect();
-    names.dedup();
-    if names.is_empty() {
-        return Err(Error::invalid(
-            "variant",
-            format!(
-                "Choose which kind of incident it is for {} first ({}): `firebreak notify decide ID {} applies --by NAME \
-                 --variant V`.",
-                def.name,
-                def.variants.join(", "),
-                def.id
-            ),
-        ));
-    }
-    let submitted = |name: &str| view.stages.iter().any(|s| s.stage == name && s.submitted_at.is_some());
-    names.into_iter().find(|n| !submitted(n)).map(str::to_string).ok_or_else(|| Error::Conflict {
-        message: format!(
-            "Every stage of {} is submitted; name the stage with --stage to draft a supplement.",
-            def.name
-        ),
-    })
 }
 
 /// The open draft of a stage, or why there is none.
@@ -489,22 +509,10 @@ fn regime_name(store: &Store, regime: &str) -> Result<String, Error> {
     Ok(one_line(&notification::catalog(store)?.regime(regime)?.name).into_owned())
 }
 
-/// The required items still empty, so a script (or person) knows what `notify set` must fill before approval.
+/// The required items still empty, one line each (the rule is core's: `notification::missing_items`).
 fn print_missing(store: &Store, id: &str, n: &Notification) -> Result<(), Error> {
-    if n.status == NotificationStatus::Submitted {
-        return Ok(());
-    }
-    let catalog = notification::catalog(store)?;
-    let def = catalog.regime(&n.regime)?;
-    let variant = regime_view(store, id, &n.regime)?.decision.and_then(|d| d.variant);
-    let Some(stage) = def.stages.iter().find(|s| s.name == n.stage && (s.variant.is_none() || s.variant == variant))
-    else {
-        return Ok(());
-    };
-    for item in stage.content.iter().filter(|i| i.required) {
-        if n.content.get(&item.key).is_none_or(|v| v.trim().is_empty()) {
-            println!("Missing: {} — {}", one_line(&item.key), one_line(&item.label));
-        }
+    for (key, label) in notification::missing_items(store, id, n)? {
+        println!("Missing: {} — {}", one_line(&key), one_line(&label));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use firebreak_core::audit::format_instant;
 use firebreak_core::incident::{self, fields::parse_instant};
 use firebreak_core::phases::pause::{self, PauseAction, PauseScope};
 use firebreak_core::text::one_line;
-use firebreak_core::{Error, Store};
+use firebreak_core::{Actor, Error, Store};
 
 #[derive(Subcommand)]
 pub enum PauseCommand {
@@ -39,12 +39,17 @@ pub enum PauseCommand {
     List { id: String },
 }
 
-pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) -> Result<(), Error> {
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &PauseCommand,
+) -> Result<(), Error> {
     match cmd {
         PauseCommand::Add { id, scope, target, approved_by, at } => {
             let scope = parse_scope(scope)?;
             let at = at.as_deref().map(|t| parse_at("paused_at", t)).transpose()?;
-            let p = pause::pause(store, &crate::actor(cli, store)?, id, scope, target, approved_by, at)?;
+            let p = pause::pause(store, &actor()?, id, scope, target, approved_by, at)?;
             if out.json {
                 out.print_json(&p);
                 return Ok(());
@@ -54,7 +59,7 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PauseCommand) ->
         }
         PauseCommand::Lift { id, pause_id, by, at } => {
             let at = at.as_deref().map(|t| parse_at("lifted_at", t)).transpose()?;
-            let p = pause::lift(store, &crate::actor(cli, store)?, id, pause_id, by, at)?;
+            let p = pause::lift(store, &actor()?, id, pause_id, by, at)?;
             if out.json {
                 out.print_json(&p);
                 return Ok(());

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use firebreak_core::audit::format_instant;
 use firebreak_core::phases::playbook;
 use firebreak_core::text::one_line;
-use firebreak_core::{Error, Store};
+use firebreak_core::{Actor, Error, Store};
 
 #[derive(Subcommand)]
 pub enum PlaybookCommand {
@@ -26,7 +26,12 @@ pub enum PlaybookCommand {
     },
 }
 
-pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PlaybookCommand) -> Result<(), Error> {
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &PlaybookCommand,
+) -> Result<(), Error> {
     match cmd {
         PlaybookCommand::Show { id } => {
             let views = playbook::playbooks_for(store, id)?;
@@ -63,7 +68,7 @@ pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &PlaybookCommand)
             }
         }
         PlaybookCommand::Tick { id, playbook: which, step, undo, note } => {
-            let state = playbook::tick(store, &crate::actor(cli, store)?, id, which, step, !undo, note.as_deref())?;
+            let state = playbook::tick(store, &actor()?, id, which, step, !undo, note.as_deref())?;
             if out.json {
                 out.print_json(&state);
                 return Ok(());

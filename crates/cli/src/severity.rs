@@ -7,7 +7,7 @@ use firebreak_core::incident;
 use firebreak_core::phases::{pause, severity};
 use firebreak_core::text::one_line;
 use firebreak_core::vocabulary::Severity;
-use firebreak_core::{Error, Store};
+use firebreak_core::{Actor, Error, Store};
 use std::collections::BTreeMap;
 
 #[derive(Subcommand)]
@@ -31,12 +31,17 @@ pub enum SeverityCommand {
     Questions,
 }
 
-pub fn run(cli: &crate::Cli, store: &Store, out: &Output, cmd: &SeverityCommand) -> Result<(), Error> {
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &SeverityCommand,
+) -> Result<(), Error> {
     match cmd {
         SeverityCommand::Assess { id, answers, choose, reason } => {
             let answers = parse_answers(answers)?;
             let chosen = choose.as_deref().map(parse_level).transpose()?;
-            let a = severity::assess(store, &crate::actor(cli, store)?, id, answers, chosen, reason.clone())?;
+            let a = severity::assess(store, &actor()?, id, answers, chosen, reason.clone())?;
             if out.json {
                 out.print_json(&a);
                 return Ok(());

@@ -591,3 +591,36 @@ fn every_open_deadline_is_the_same_as_each_incidents_own() {
     assert!(all.iter().any(|c| c.0 == overridden && c.3 == set), "{all:?}");
     assert!(all.iter().any(|c| c.0 == triggered) && !all.iter().any(|c| c.0 == quiet), "{all:?}");
 }
+
+#[test]
+fn the_stage_to_draft_is_the_first_not_submitted_and_its_empty_required_items_are_named() {
+    let (db, id) = setup();
+    applies(&db, &id, "gdpr-art33", None);
+    let aware = Utc::now() - Duration::hours(2);
+    notification::set_trigger(&db.store, &dana(), &id, "gdpr-art33", "awareness", aware, LEGAL, "").unwrap();
+    assert_eq!(notification::first_open_stage(&db.store, &id, "gdpr-art33").unwrap(), "notification");
+
+    let draft = notification::start(&db.store, &dana(), &id, "gdpr-art33", "notification").unwrap();
+    let empty = NotificationChanges {
+        content: draft.content.keys().map(|k| (k.clone(), String::new())).collect(),
+        delay_reasons: None,
+    };
+    let emptied = notification::edit(&db.store, &dana(), &draft.id, empty).unwrap().notification;
+    let missing = notification::missing_items(&db.store, &id, &emptied).unwrap();
+    assert!(!missing.is_empty(), "an emptied draft misses its required items");
+    assert!(missing.iter().all(|(key, label)| !key.is_empty() && !label.is_empty()), "{missing:?}");
+    assert!(notification::approve(&db.store, &dana(), &draft.id, LEGAL).is_err(), "not approvable while missing");
+
+    // Filled again, nothing is missing; once submitted, every stage is, and a supplement names its stage.
+    let filled = NotificationChanges {
+        content: missing.iter().map(|(key, _)| (key.clone(), "Stated in the record".to_string())).collect(),
+        delay_reasons: None,
+    };
+    let filled = notification::edit(&db.store, &dana(), &draft.id, filled).unwrap().notification;
+    assert!(notification::missing_items(&db.store, &id, &filled).unwrap().is_empty());
+    notification::approve(&db.store, &dana(), &draft.id, LEGAL).unwrap();
+    let submitted = notification::submit(&db.store, &dana(), &draft.id, submit_now()).unwrap();
+    assert!(notification::missing_items(&db.store, &id, &submitted).unwrap().is_empty());
+    let err = notification::first_open_stage(&db.store, &id, "gdpr-art33").unwrap_err().to_string();
+    assert!(err.contains("Every stage of") && err.contains("--stage"), "{err}");
+}

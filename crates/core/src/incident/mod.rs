@@ -225,6 +225,14 @@ pub(crate) fn apply_checked(
     Ok(after)
 }
 
+impl Incident {
+    /// The incident as a phase row's `incident` column holds it (its UUID as canonical JSON text): the one way to
+    /// look up an incident's rows, `WHERE incident = ?1`.
+    pub fn row_key(&self) -> String {
+        Value::String(self.uuid.clone()).to_string()
+    }
+}
+
 /// An incident by human ID (any letter case) or UUID.
 pub fn get(store: &Store, key: &str) -> Result<Incident> {
     find(&store.connect()?, key)

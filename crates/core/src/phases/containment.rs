@@ -170,7 +170,7 @@ fn lines(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentLine>>
 }
 
 fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<ContainmentItem>> {
-    TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+    TABLE.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 pub const PHASE: Declaration = Declaration {

@@ -52,7 +52,7 @@ pub struct Override {
 pub fn list(store: &Store, key: &str) -> Result<Vec<Override>> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    TABLE.select(&conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+    TABLE.select(&conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// Logs an override inside the caller's transaction, stamped with its actor and instant. The caller has already

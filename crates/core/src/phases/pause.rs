@@ -209,7 +209,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
 }
 
 fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<PauseAction>> {
-    TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+    TABLE.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 type Suggested = (PauseScope, &'static str, &'static str);

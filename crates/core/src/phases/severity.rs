@@ -337,7 +337,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
 }
 
 fn of_incident(conn: &Connection, incident: &Incident) -> Result<Vec<SeverityAssessment>> {
-    TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+    TABLE.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// The answers with their keys normalised; an unknown key is refused by name, with the valid keys.

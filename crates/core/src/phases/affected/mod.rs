@@ -416,7 +416,7 @@ pub(crate) fn resolve(conn: &Connection, incident: &Incident, reference: &str) -
     let mut found: Vec<AffectedObject> = OBJECTS.select(
         conn,
         "incident = ?1 AND object_id = ?2",
-        &[&incident_param(incident)?, &serde_json::to_string(reference)?],
+        &[&incident.row_key(), &serde_json::to_string(reference)?],
     )?;
     match found.len() {
         1 => Ok(found.remove(0)),
@@ -439,11 +439,6 @@ pub(crate) fn resolve(conn: &Connection, incident: &Incident, reference: &str) -
     }
 }
 
-/// Columns hold canonical JSON, so an incident's rows are found by its JSON-quoted UUID.
-fn incident_param(incident: &Incident) -> Result<String> {
-    Ok(serde_json::to_string(&incident.uuid)?)
-}
-
 /// The side-effect audit. The module's SQL makes the recovery phase's table too.
 pub const PHASE: Declaration = Declaration {
     phase: Phase::SideEffectAudit,
@@ -456,9 +451,8 @@ pub const PHASE: Declaration = Declaration {
 
 /// The side-effect table can hold many thousands of rows: the timeline shows when they began and ended, not each.
 fn timeline(conn: &Connection, incident: &Incident, out: &mut Timeline) -> Result<()> {
-    let key = serde_json::to_string(&incident.uuid)?;
-    let count: i64 =
-        conn.query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [&key], |r| r.get(0))?;
+    let key = incident.row_key();
+    let count = query::total(conn, incident)?;
     let edge = |order: &str| -> Result<Option<AffectedObject>> {
         let condition = format!(
             "uuid = (SELECT uuid FROM affected_objects WHERE incident = ?1 AND occurred_at IS NOT NULL \

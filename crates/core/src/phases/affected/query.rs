@@ -1,7 +1,7 @@
 //! Reading the affected-object table a page at a time: filters, text search, sort and counts, all in SQL so a table
 //! of 100,000 objects stays quick to page through.
 
-use super::{incident_param, AffectedObject, AgentAction, ObjectStatus, RecoveryAction, OBJECTS};
+use super::{AffectedObject, AgentAction, ObjectStatus, RecoveryAction, OBJECTS};
 use crate::error::Result;
 use crate::incident::{self, Incident};
 use crate::store::Store;
@@ -99,7 +99,7 @@ pub fn list(store: &Store, key: &str, query: &ObjectQuery) -> Result<ObjectPage>
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
     let mut conditions = vec!["incident = ?1".to_string()];
-    let mut params: Vec<String> = vec![incident_param(&incident)?];
+    let mut params: Vec<String> = vec![incident.row_key()];
     let mut equal = |column: &str, value: Option<&str>, params: &mut Vec<String>| -> Result<()> {
         if let Some(value) = value {
             params.push(serde_json::to_string(value)?);
@@ -161,7 +161,7 @@ fn like_pattern(text: &str) -> Result<String> {
 pub fn counts(store: &Store, key: &str) -> Result<ObjectCounts> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    let param = incident_param(&incident)?;
+    let param = incident.row_key();
     let total = total(&conn, &incident)?;
     let undecided = super::undecided_objects(&conn, &incident)?;
     Ok(ObjectCounts {
@@ -175,11 +175,8 @@ pub fn counts(store: &Store, key: &str) -> Result<ObjectCounts> {
 
 /// How many affected objects the incident's side-effect audit holds.
 pub(crate) fn total(conn: &Connection, incident: &Incident) -> Result<u64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM affected_objects WHERE incident = ?1",
-        [incident_param(incident)?],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [incident.row_key()], |r| r.get(0))?)
 }
 
 fn grouped(conn: &Connection, incident: &str, column: &str) -> Result<Vec<(String, u64)>> {

@@ -1,7 +1,7 @@
 //! The side-effect audit questions, answered as a checklist (one row per incident and question, created on the
 //! first answer and updated after), and the side-effect audit phase's completeness.
 
-use super::{incident_param, AuditAnswer, AuditQuestion, QUESTIONS};
+use super::{AuditAnswer, AuditQuestion, QUESTIONS};
 use crate::audit::Actor;
 use crate::error::Result;
 use crate::incident::{self, Incident};
@@ -28,7 +28,7 @@ pub fn answer(store: &Store, actor: &Actor, key: &str, question: AuditQuestion, 
         let mut existing: Vec<AuditAnswer> = QUESTIONS.select(
             tx,
             "incident = ?1 AND question = ?2",
-            &[&incident_param(&incident)?, &serde_json::to_string(question.key())?],
+            &[&incident.row_key(), &serde_json::to_string(question.key())?],
         )?;
         match existing.pop() {
             Some(before) => {
@@ -61,7 +61,7 @@ pub fn answers(store: &Store, key: &str) -> Result<Vec<QuestionAnswer>> {
 
 /// The questions that have a non-empty answer.
 pub(super) fn answered(conn: &Connection, incident: &Incident) -> Result<Vec<(AuditQuestion, String)>> {
-    let rows: Vec<AuditAnswer> = QUESTIONS.select(conn, "incident = ?1", &[&incident_param(incident)?])?;
+    let rows: Vec<AuditAnswer> = QUESTIONS.select(conn, "incident = ?1", &[&incident.row_key()])?;
     Ok(rows.into_iter().filter(|r| !r.answer.trim().is_empty()).map(|r| (r.question, r.answer)).collect())
 }
 
@@ -81,11 +81,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         .filter(|q| !answered.iter().any(|(a, _)| a == *q))
         .map(|q| format!("Audit question not answered: {}", q.label()))
         .collect();
-    let objects: u64 = conn.query_row(
-        "SELECT count(*) FROM affected_objects WHERE incident = ?1",
-        [incident_param(incident)?],
-        |r| r.get(0),
-    )?;
+    let objects = super::query::total(conn, incident)?;
     let says_nothing = |q: AuditQuestion| answered.iter().any(|(a, text)| *a == q && says_nothing(text));
     let nothing_affected = says_nothing(AuditQuestion::Writes) && says_nothing(AuditQuestion::Sends);
     if objects == 0 && !nothing_affected {

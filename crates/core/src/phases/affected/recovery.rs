@@ -1,7 +1,7 @@
 //! Recovery: each affected object's chosen recovery action (on the object itself) and its append-only completion
 //! log, plus the recovery phase's completeness and the "no undecided objects" count the status gate uses.
 
-use super::{incident_param, resolve, AffectedObject, RecoveryLogEntry, RECOVERY_LOG};
+use super::{resolve, AffectedObject, RecoveryLogEntry, RECOVERY_LOG};
 use crate::audit::{Actor, Entity};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
@@ -46,7 +46,7 @@ pub fn recovery_log(store: &Store, key: &str, object: &str) -> Result<Vec<Recove
     RECOVERY_LOG.select(
         &conn,
         "incident = ?1 AND object = ?2",
-        &[&incident_param(&incident)?, &serde_json::to_string(&object.id)?],
+        &[&incident.row_key(), &serde_json::to_string(&object.id)?],
     )
 }
 
@@ -54,14 +54,14 @@ pub fn recovery_log(store: &Store, key: &str, object: &str) -> Result<Vec<Recove
 pub fn incident_recovery_log(store: &Store, key: &str) -> Result<Vec<RecoveryLogEntry>> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    RECOVERY_LOG.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+    RECOVERY_LOG.select(&conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// How many affected objects have no recovery action decided (the incident cannot move to monitoring while any do).
 pub fn undecided_objects(conn: &Connection, incident: &Incident) -> Result<u64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM affected_objects WHERE incident = ?1 AND recovery_action IS NULL",
-        [incident_param(incident)?],
+        [incident.row_key()],
         |r| r.get(0),
     )?)
 }
@@ -71,7 +71,7 @@ fn unrecovered_objects(conn: &Connection, incident: &Incident) -> Result<u64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM affected_objects WHERE incident = ?1 AND recovery_action IS NOT NULL
            AND recovery_action <> '\"none\"' AND status NOT IN ('\"recovered\"', '\"not_needed\"')",
-        [incident_param(incident)?],
+        [incident.row_key()],
         |r| r.get(0),
     )?)
 }

@@ -207,7 +207,7 @@ pub fn mark_sent(
 }
 
 pub(crate) fn stored(conn: &Connection, incident: &Incident, audience: Audience) -> Result<Option<Communication>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     let audience = serde_json::to_string(&audience)?;
     Ok(TABLE.select(conn, "incident = ?1 AND audience = ?2", &[&key, &audience])?.pop())
 }

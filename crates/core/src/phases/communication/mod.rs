@@ -10,7 +10,7 @@ pub use messages::{approve, draft, edit, mark_sent};
 pub use templates::override_path;
 pub(crate) use templates::{actions_taken, shown};
 
-use super::severity::{self, SeverityAssessment};
+use super::severity;
 use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::Entity;
 use crate::error::Result;
@@ -189,7 +189,7 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
 
 fn views(conn: &Connection, incident: &Incident) -> Result<Vec<CommunicationView>> {
     let incident = with_current_severity(conn, incident.clone())?;
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     let rows: Vec<Communication> = TABLE.select(conn, "incident = ?1", &[&key])?;
     Ok(Audience::ALL
         .iter()
@@ -215,8 +215,7 @@ fn views(conn: &Connection, incident: &Incident) -> Result<Vec<CommunicationView
 
 /// The incident with its current severity: the latest assessment's chosen level, else the record's field.
 pub(crate) fn with_current_severity(conn: &Connection, mut incident: Incident) -> Result<Incident> {
-    let key = serde_json::to_string(&incident.uuid)?;
-    if let Some(latest) = severity::TABLE.select::<SeverityAssessment>(conn, "incident = ?1", &[&key])?.pop() {
+    if let Some(latest) = severity::latest(conn, &incident)? {
         incident.fields.severity = Some(latest.chosen);
     }
     Ok(incident)

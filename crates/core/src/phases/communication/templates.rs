@@ -75,7 +75,7 @@ pub(crate) fn context(conn: &Connection, incident: &Incident, audience: Audience
 
 /// What has been done so far (pauses, completed containment), one line each, for messages and notifications.
 pub(crate) fn actions_taken(conn: &Connection, incident: &Incident, zone: Tz) -> Result<Vec<String>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     let mut lines = Vec::new();
     for p in pause::TABLE.select::<PauseAction>(conn, "incident = ?1", &[&key])? {
         let mut line =

@@ -3,8 +3,7 @@
 //! export and re-verification is an append-only custody event.
 
 use super::{
-    incident_param, item_of, put_status, CustodyAction, CustodyEvent, EvidenceFile, EvidenceKind, EvidenceStatus,
-    CUSTODY, FILES,
+    item_of, put_status, CustodyAction, CustodyEvent, EvidenceFile, EvidenceKind, EvidenceStatus, CUSTODY, FILES,
 };
 use crate::audit::{self, Actor};
 use crate::error::{Error, Result};
@@ -386,14 +385,14 @@ pub fn reverify(store: &Store, actor: &Actor, key: &str) -> Result<Vec<FileCheck
 pub fn files(store: &Store, key: &str) -> Result<Vec<EvidenceFile>> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    FILES.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+    FILES.select(&conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// The incident's chain-of-custody events, oldest first.
 pub fn custody(store: &Store, key: &str) -> Result<Vec<CustodyEvent>> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    CUSTODY.select(&conn, "incident = ?1", &[&incident_param(&incident)?])
+    CUSTODY.select(&conn, "incident = ?1", &[&incident.row_key()])
 }
 
 fn file_of(conn: &Connection, incident: &Incident, file_id: &str) -> Result<EvidenceFile> {

@@ -241,7 +241,7 @@ fn put_status(
 
 fn item_of(conn: &Connection, incident: &Incident, kind: EvidenceKind) -> Result<Option<EvidenceItem>> {
     let mut found: Vec<EvidenceItem> =
-        ITEMS.select(conn, "incident = ?1 AND kind = ?2", &[&incident_param(incident)?, &json_key(kind.key())?])?;
+        ITEMS.select(conn, "incident = ?1 AND kind = ?2", &[&incident.row_key(), &json_key(kind.key())?])?;
     Ok(found.pop())
 }
 
@@ -253,7 +253,7 @@ pub fn items(store: &Store, key: &str) -> Result<Vec<EvidenceKindState>> {
 }
 
 fn kind_states(conn: &Connection, incident: &Incident) -> Result<Vec<EvidenceKindState>> {
-    let param = incident_param(incident)?;
+    let param = incident.row_key();
     let stored: Vec<EvidenceItem> = ITEMS.select(conn, "incident = ?1", &[&param])?;
     let attached: Vec<EvidenceFile> = FILES.select(conn, "incident = ?1", &[&param])?;
     Ok(EvidenceKind::ALL
@@ -289,11 +289,6 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
         missing,
         next,
     })
-}
-
-/// Columns hold canonical JSON, so an incident's rows are found by its JSON-quoted UUID.
-fn incident_param(incident: &Incident) -> Result<String> {
-    json_key(&incident.uuid)
 }
 
 fn json_key(text: &str) -> Result<String> {

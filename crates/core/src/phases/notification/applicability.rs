@@ -2,7 +2,7 @@
 //! confirmed by a person or recorded as not applicable with the reasoning (GDPR Art. 33(5) requires it for a
 //! breach that is not notified). "Unsure" counts as "yes" for a suggestion: the earliest defensible reading.
 
-use super::{incident_key, ANSWERS};
+use super::ANSWERS;
 use crate::audit::Actor;
 use crate::deadlines::{self, CalendarChoice, Catalog};
 use crate::error::{Error, Result};
@@ -179,7 +179,7 @@ pub struct Suggestion {
 
 /// The stored answers of an incident, if any were given.
 pub(crate) fn stored(conn: &Connection, incident: &Incident) -> Result<Option<ApplicabilityAnswers>> {
-    Ok(ANSWERS.select(conn, "incident = ?1", &[&incident_key(incident)?])?.pop())
+    Ok(ANSWERS.select(conn, "incident = ?1", &[&incident.row_key()])?.pop())
 }
 
 fn blank(incident: &Incident) -> ApplicabilityAnswers {

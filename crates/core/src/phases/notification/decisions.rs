@@ -1,7 +1,7 @@
 //! What people decided per regime: whether it applies (and why not), its variant, the authority's time zone and
 //! holiday calendar, each trigger instant with who decided it, and legal overrides of computed due times.
 
-use super::{catalog, incident_key, Decision, DueOverride, RegimeTrigger, DECISIONS, OVERRIDES, TRIGGERS};
+use super::{catalog, Decision, DueOverride, RegimeTrigger, DECISIONS, OVERRIDES, TRIGGERS};
 use crate::audit::Actor;
 use crate::deadlines::Regime;
 use crate::error::{Error, Result};
@@ -52,15 +52,15 @@ pub struct DecisionInput {
 }
 
 pub(crate) fn stored_decisions(conn: &Connection, incident: &Incident) -> Result<Vec<RegimeDecision>> {
-    DECISIONS.select(conn, "incident = ?1", &[&incident_key(incident)?])
+    DECISIONS.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 pub(crate) fn stored_triggers(conn: &Connection, incident: &Incident) -> Result<Vec<RegimeTrigger>> {
-    TRIGGERS.select(conn, "incident = ?1", &[&incident_key(incident)?])
+    TRIGGERS.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 pub(crate) fn stored_overrides(conn: &Connection, incident: &Incident) -> Result<Vec<DueOverride>> {
-    OVERRIDES.select(conn, "incident = ?1", &[&incident_key(incident)?])
+    OVERRIDES.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 fn decision_row(tx: &Tx<'_>, incident: &Incident, regime: &str) -> Result<(Option<RegimeDecision>, RegimeDecision)> {

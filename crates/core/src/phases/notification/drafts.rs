@@ -6,7 +6,7 @@
 use super::clocks::{self, RegimeClocks};
 use super::content::{self, Rendering};
 use super::decisions::CLOCK_SKEW;
-use super::{catalog, incident_key, Decision, Notification, NotificationStatus, NOTIFICATIONS};
+use super::{catalog, Decision, Notification, NotificationStatus, NOTIFICATIONS};
 use crate::audit::{format_instant, Actor};
 use crate::deadlines::{Catalog, ContentItem, Regime};
 use crate::error::{Error, Result};
@@ -57,7 +57,7 @@ pub struct SubmitInput {
 }
 
 pub(crate) fn stored(conn: &Connection, incident: &Incident) -> Result<Vec<Notification>> {
-    NOTIFICATIONS.select(conn, "incident = ?1", &[&incident_key(incident)?])
+    NOTIFICATIONS.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// The open (not yet submitted) notification of a stage, if any.
@@ -369,4 +369,70 @@ fn submitted_message(regime: &Regime, n: &Notification) -> String {
         "The {} {} was submitted{when}; what was submitted cannot change. Draft a supplement to add information.",
         regime.name, n.stage
     )
+}
+
+/// The stage to draft when none is named: the regime's first stage (of its chosen variant) without a submitted
+/// notification. Refused when a variant must be chosen first, or when every stage is submitted (a supplement names
+/// its stage).
+pub fn first_open_stage(store: &Store, key: &str, regime: &str) -> Result<String> {
+    let catalog = catalog(store)?;
+    let def = catalog.regime(regime.trim())?;
+    let view = clocks::clocks(store, key, Utc::now())?
+        .regimes
+        .into_iter()
+        .find(|r| r.regime == def.id)
+        .ok_or_else(|| Error::invalid("regime", format!("\"{regime}\" is not a known regime.")))?;
+    let variant = view.decision.as_ref().and_then(|d| d.variant.as_deref());
+    let mut names: Vec<&str> = def
+        .stages
+        .iter()
+        .filter(|s| s.variant.is_none() || s.variant.as_deref() == variant)
+        .map(|s| s.name.as_str())
+        .collect();
+    names.dedup();
+    if names.is_empty() {
+        return Err(Error::invalid(
+            "variant",
+            format!(
+                "Choose which kind of incident it is for {} first ({}): `firebreak notify decide ID {} applies --by NAME \
+                 --variant V`.",
+                def.name,
+                def.variants.join(", "),
+                def.id
+            ),
+        ));
+    }
+    let submitted = |name: &str| view.stages.iter().any(|s| s.stage == name && s.submitted_at.is_some());
+    names.into_iter().find(|n| !submitted(n)).map(str::to_string).ok_or_else(|| Error::Conflict {
+        message: format!(
+            "Every stage of {} is submitted; name the stage with --stage to draft a supplement.",
+            def.name
+        ),
+    })
+}
+
+/// The required items of an unsubmitted notification that are still empty, as (key, label): what keeps it from
+/// approval. None for a submitted one.
+pub fn missing_items(store: &Store, key: &str, n: &Notification) -> Result<Vec<(String, String)>> {
+    if n.status == NotificationStatus::Submitted {
+        return Ok(Vec::new());
+    }
+    let catalog = catalog(store)?;
+    let def = catalog.regime(&n.regime)?;
+    let variant = clocks::clocks(store, key, Utc::now())?
+        .regimes
+        .into_iter()
+        .find(|r| r.regime == def.id)
+        .and_then(|r| r.decision)
+        .and_then(|d| d.variant);
+    let Some(stage) = def.stages.iter().find(|s| s.name == n.stage && (s.variant.is_none() || s.variant == variant))
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(stage
+        .content
+        .iter()
+        .filter(|i| i.required && n.content.get(&i.key).is_none_or(|v| v.trim().is_empty()))
+        .map(|i| (i.key.clone(), i.label.clone()))
+        .collect())
 }

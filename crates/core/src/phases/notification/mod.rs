@@ -24,7 +24,8 @@ pub use clocks::{alert_level, clocks, open_clocks, AlertLevel, ClockState, Incid
 pub use content::{builtin_templates, missing, override_path, NOT_AVAILABLE};
 pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, RegimeDecision};
 pub use drafts::{
-    approve, edit, open_draft, start, submit, text_hash, NotificationChanges, NotificationEdit, SubmitInput,
+    approve, edit, first_open_stage, missing_items, open_draft, start, submit, text_hash, NotificationChanges,
+    NotificationEdit, SubmitInput,
 };
 pub use ics::{all_deadlines_ics, deadlines_ics, incident_deadlines_ics};
 pub use register::{breach_register, breach_register_csv, BreachEffects, BreachEntry, BreachRegime, BreachSubmission};
@@ -270,10 +271,6 @@ pub(crate) fn catalog_of(conn: &Connection) -> Result<Catalog> {
         Some(path) => catalog_beside(Path::new(path)),
         None => deadlines::load(None),
     }
-}
-
-pub(crate) fn incident_key(incident: &Incident) -> Result<String> {
-    Ok(serde_json::to_string(&incident.uuid)?)
 }
 
 /// Complete when the questionnaire is answered, every suggested regime has a decision, and every applicable

@@ -198,7 +198,7 @@ fn views(conn: &Connection, incident: &Incident, playbooks: Vec<Playbook>) -> Re
 }
 
 fn states(conn: &Connection, incident: &Incident) -> Result<Vec<PlaybookStepState>> {
-    TABLE.select(conn, "incident = ?1", &[&serde_json::to_string(&incident.uuid)?])
+    TABLE.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// The override folder of the database a connection is open on (progress only gets a connection).

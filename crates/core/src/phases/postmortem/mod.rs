@@ -337,15 +337,13 @@ pub fn view(store: &Store, key: &str) -> Result<PostmortemView> {
     let postmortem = stored(&conn, &incident)?
         .unwrap_or_else(|| Postmortem { incident: incident.uuid.clone(), ..Default::default() });
     let missing = missing_parts(&conn, &incident, &postmortem)?;
-    let uuid = serde_json::to_string(&incident.uuid)?;
-    let affected_objects: i64 =
-        conn.query_row("SELECT count(*) FROM affected_objects WHERE incident = ?1", [&uuid], |r| r.get(0))?;
+    let affected_objects = crate::phases::affected::total(&conn, &incident)?;
     Ok(PostmortemView {
         timeline: timeline::events(&conn, &incident)?,
         remediation: items(&conn, &incident)?,
         shallow_warning: shallow_warning(&conn, &incident)?,
         missing,
-        affected_objects: u64::try_from(affected_objects).unwrap_or_default(),
+        affected_objects,
         postmortem,
         layers: RootCauseLayer::options(),
         factors: ContributingFactor::options(),
@@ -373,12 +371,12 @@ pub fn progress(conn: &Connection, incident: &Incident) -> Result<PhaseProgress>
 }
 
 pub(crate) fn stored(conn: &Connection, incident: &Incident) -> Result<Option<Postmortem>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     Ok(TABLE.select(conn, "incident = ?1", &[&key])?.pop())
 }
 
 pub(crate) fn items(conn: &Connection, incident: &Incident) -> Result<Vec<RemediationItem>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     REMEDIATION.select(conn, "incident = ?1", &[&key])
 }
 

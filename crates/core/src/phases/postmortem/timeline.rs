@@ -64,12 +64,9 @@ pub fn add_timeline_entry(
     text: &str,
 ) -> Result<TimelineEntry> {
     let at = at.trunc_subsecs(6);
-    let text = text.trim().to_string();
+    let text = crate::text::limited("text", text, MAX_TEXT)?;
     if text.is_empty() {
         return Err(Error::invalid("text", "Say what happened at that time."));
-    }
-    if text.chars().count() > MAX_TEXT {
-        return Err(Error::invalid("text", format!("The text is too long; keep it under {MAX_TEXT} characters.")));
     }
     store.write(actor, |tx| {
         if at > tx.at() + CLOCK_SKEW {
@@ -151,7 +148,7 @@ pub(crate) fn by(name: &str) -> String {
 
 /// The incident's rows of `table`.
 pub(crate) fn rows<T: DeserializeOwned>(conn: &Connection, table: &Table, incident: &Incident) -> Result<Vec<T>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     table.select(conn, "incident = ?1", &[&key])
 }
 

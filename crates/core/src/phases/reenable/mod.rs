@@ -163,10 +163,7 @@ pub fn answer_all(
     answers: &[(ReenableQuestion, ReenableAnswerValue)],
     note: &str,
 ) -> Result<Vec<ReenableAnswer>> {
-    let note = note.trim().to_string();
-    if note.chars().count() > MAX_NOTE {
-        return Err(Error::invalid("note", format!("The note is too long; keep it under {MAX_NOTE} characters.")));
-    }
+    let note = crate::text::limited("note", note, MAX_NOTE)?;
     for (i, (question, _)) in answers.iter().enumerate() {
         if answers[..i].iter().any(|(q, _)| q == question) {
             return Err(Error::invalid(
@@ -240,17 +237,11 @@ pub fn signoff(
     approver: &str,
     statement: &str,
 ) -> Result<ReenableSignoff> {
-    let statement = statement.trim().to_string();
+    let statement = crate::text::limited("statement", statement, MAX_STATEMENT)?;
     if statement.is_empty() {
         return Err(Error::invalid(
             "statement",
             "Write the approver's statement: what they approve, at what scope, and on what grounds.",
-        ));
-    }
-    if statement.chars().count() > MAX_STATEMENT {
-        return Err(Error::invalid(
-            "statement",
-            format!("The statement is too long; keep it under {MAX_STATEMENT} characters."),
         ));
     }
     store.write(actor, |tx| {
@@ -451,12 +442,12 @@ fn question_states(conn: &Connection, incident: &Incident) -> Result<Vec<Questio
 }
 
 fn stored_answers(conn: &Connection, incident: &Incident) -> Result<Vec<ReenableAnswer>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     ANSWERS.select(conn, "incident = ?1", &[&key])
 }
 
 fn stored_signoffs(conn: &Connection, incident: &Incident) -> Result<Vec<ReenableSignoff>> {
-    let key = serde_json::to_string(&incident.uuid)?;
+    let key = incident.row_key();
     SIGNOFFS.select(conn, "incident = ?1", &[&key])
 }
 

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 /// sign-off attests to. Any change to the record or a phase row changes it.
 pub fn state_hash(conn: &Connection, incident: &Incident) -> Result<String> {
     let current = incident::find(conn, &incident.uuid)?;
-    let key = serde_json::to_string(&current.uuid)?;
+    let key = current.row_key();
     let mut tables = Map::new();
     for table in crate::phases::tables() {
         let mut rows: Vec<Value> = table.select(conn, "incident = ?1", &[&key])?;

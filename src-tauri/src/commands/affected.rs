@@ -29,7 +29,7 @@ commands! {
         move |s| affected::recovery_log(s, &id, &object);
     store recovery_log_add(id: String, object: String, note: String) -> RecoveryLogEntry =>
         move |s| affected::log_recovery(s, &actor(s)?, &id, &object, &note);
-    store audit_answers(id: String) -> Vec<QuestionAnswer> => move |s| affected::answers(s, &id);
-    store audit_answer(id: String, question: AuditQuestion, answer: String) -> AuditAnswer =>
+    store side_effect_answers(id: String) -> Vec<QuestionAnswer> => move |s| affected::answers(s, &id);
+    store side_effect_answer(id: String, question: AuditQuestion, answer: String) -> AuditAnswer =>
         move |s| affected::answer(s, &actor(s)?, &id, question, &answer);
 }

@@ -8,13 +8,13 @@ use firebreak_core::phases::communication::{
 };
 
 commands! {
-    store comms_matrix(id: String) -> Vec<CommunicationView> => move |s| communication::matrix(s, &id);
-    store comms_draft(id: String, audience: Audience) -> Communication =>
+    store communication_matrix(id: String) -> Vec<CommunicationView> => move |s| communication::matrix(s, &id);
+    store communication_draft(id: String, audience: Audience) -> Communication =>
         move |s| communication::draft(s, &actor(s)?, &id, audience);
-    store comms_edit(id: String, audience: Audience, changes: EditCommunication) -> CommunicationEdit =>
+    store communication_edit(id: String, audience: Audience, changes: EditCommunication) -> CommunicationEdit =>
         move |s| communication::edit(s, &actor(s)?, &id, audience, changes);
-    store comms_approve(id: String, audience: Audience, approver: String) -> Communication =>
+    store communication_approve(id: String, audience: Audience, approver: String) -> Communication =>
         move |s| communication::approve(s, &actor(s)?, &id, audience, &approver);
-    store comms_mark_sent(id: String, audience: Audience, sent_at: DateTime<Utc>, via: String) -> Communication =>
+    store communication_mark_sent(id: String, audience: Audience, sent_at: DateTime<Utc>, via: String) -> Communication =>
         move |s| communication::mark_sent(s, &actor(s)?, &id, audience, sent_at, &via);
 }

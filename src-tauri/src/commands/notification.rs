@@ -10,16 +10,16 @@ use firebreak_core::phases::notification::{
 use std::path::PathBuf;
 
 commands! {
-    store notify_choices() -> NotificationChoices => |s| Ok(notification::choices(&notification::catalog(s)?));
-    store notify_clocks(id: String) -> IncidentClocks => move |s| notification::clocks(s, &id, Utc::now());
+    store notification_choices() -> NotificationChoices => |s| Ok(notification::choices(&notification::catalog(s)?));
+    store notification_clocks(id: String) -> IncidentClocks => move |s| notification::clocks(s, &id, Utc::now());
     store open_clocks() -> Vec<OpenClock> => |s| notification::open_clocks(s, Utc::now());
-    store notify_answer(id: String, question: String, value: String) -> ApplicabilityAnswers =>
+    store notification_answer(id: String, question: String, value: String) -> ApplicabilityAnswers =>
         move |s| notification::answer(s, &actor(s)?, &id, &question, &value);
-    store notify_decide(id: String, regime: String, input: DecisionInput) -> RegimeDecision =>
+    store notification_decide(id: String, regime: String, input: DecisionInput) -> RegimeDecision =>
         move |s| notification::decide(s, &actor(s)?, &id, &regime, input);
-    store notify_zone(id: String, regime: String, zone: String, calendar: String) -> RegimeDecision =>
+    store notification_zone(id: String, regime: String, zone: String, calendar: String) -> RegimeDecision =>
         move |s| notification::set_zone(s, &actor(s)?, &id, &regime, &zone, &calendar);
-    store notify_trigger(
+    store notification_trigger(
         id: String,
         regime: String,
         kind: String,
@@ -29,7 +29,7 @@ commands! {
     ) -> RegimeTrigger => move |s| {
         notification::set_trigger(s, &actor(s)?, &id, &regime, &kind, at, &decided_by, &note)
     };
-    store notify_override(
+    store notification_override(
         id: String,
         regime: String,
         stage: String,
@@ -39,13 +39,13 @@ commands! {
     ) -> DueOverride => move |s| {
         notification::override_due(s, &actor(s)?, &id, &regime, &stage, due, &reason, &decided_by)
     };
-    store notify_start(id: String, regime: String, stage: String) -> Notification =>
+    store notification_start(id: String, regime: String, stage: String) -> Notification =>
         move |s| notification::start(s, &actor(s)?, &id, &regime, &stage);
-    store notify_edit(notification: String, changes: NotificationChanges) -> NotificationEdit =>
+    store notification_edit(notification: String, changes: NotificationChanges) -> NotificationEdit =>
         move |s| notification::edit(s, &actor(s)?, &notification, changes);
-    store notify_approve(notification: String, approver: String) -> Notification =>
+    store notification_approve(notification: String, approver: String) -> Notification =>
         move |s| notification::approve(s, &actor(s)?, &notification, &approver);
-    store notify_submit(notification: String, input: SubmitInput) -> Notification =>
+    store notification_submit(notification: String, input: SubmitInput) -> Notification =>
         move |s| notification::submit(s, &actor(s)?, &notification, input);
     store breach_register() -> Vec<BreachEntry> => notification::breach_register;
     /// Writes the breach register as CSV to `dest` (chosen in the save dialog); returns the path written.

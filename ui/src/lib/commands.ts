@@ -236,69 +236,77 @@ export const recoveryLog = (id: string, object: string): Promise<Array<RecoveryL
 export const recoveryLogAdd = (id: string, object: string, note: string): Promise<RecoveryLogEntry> =>
   call('recovery_log_add', { id, object, note });
 
-export const auditAnswers = (id: string): Promise<Array<QuestionAnswer>> => call('audit_answers', { id });
+export const sideEffectAnswers = (id: string): Promise<Array<QuestionAnswer>> => call('side_effect_answers', { id });
 
-export const auditAnswer = (id: string, question: AuditQuestion, answer: string): Promise<AuditAnswer> =>
-  call('audit_answer', { id, question, answer });
+export const sideEffectAnswer = (id: string, question: AuditQuestion, answer: string): Promise<AuditAnswer> =>
+  call('side_effect_answer', { id, question, answer });
 
-export const commsMatrix = (id: string): Promise<Array<CommunicationView>> => call('comms_matrix', { id });
+export const communicationMatrix = (id: string): Promise<Array<CommunicationView>> =>
+  call('communication_matrix', { id });
 
-export const commsDraft = (id: string, audience: Audience): Promise<Communication> =>
-  call('comms_draft', { id, audience });
+export const communicationDraft = (id: string, audience: Audience): Promise<Communication> =>
+  call('communication_draft', { id, audience });
 
-export const commsEdit = (id: string, audience: Audience, changes: EditCommunication): Promise<CommunicationEdit> =>
-  call('comms_edit', { id, audience, changes });
+export const communicationEdit = (
+  id: string,
+  audience: Audience,
+  changes: EditCommunication,
+): Promise<CommunicationEdit> => call('communication_edit', { id, audience, changes });
 
-export const commsApprove = (id: string, audience: Audience, approver: string): Promise<Communication> =>
-  call('comms_approve', { id, audience, approver });
+export const communicationApprove = (id: string, audience: Audience, approver: string): Promise<Communication> =>
+  call('communication_approve', { id, audience, approver });
 
-export const commsMarkSent = (id: string, audience: Audience, sentAt: string, via: string): Promise<Communication> =>
-  call('comms_mark_sent', { id, audience, sent_at: sentAt, via });
+export const communicationMarkSent = (
+  id: string,
+  audience: Audience,
+  sentAt: string,
+  via: string,
+): Promise<Communication> => call('communication_mark_sent', { id, audience, sent_at: sentAt, via });
 
-export const notifyChoices = (): Promise<NotificationChoices> => call('notify_choices');
+export const notificationChoices = (): Promise<NotificationChoices> => call('notification_choices');
 
-export const notifyClocks = (id: string): Promise<IncidentClocks> => call('notify_clocks', { id });
+export const notificationClocks = (id: string): Promise<IncidentClocks> => call('notification_clocks', { id });
 
 export const openClocks = (): Promise<Array<OpenClock>> => call('open_clocks');
 
-export const notifyAnswer = (id: string, question: string, value: string): Promise<ApplicabilityAnswers> =>
-  call('notify_answer', { id, question, value });
+export const notificationAnswer = (id: string, question: string, value: string): Promise<ApplicabilityAnswers> =>
+  call('notification_answer', { id, question, value });
 
-export const notifyDecide = (id: string, regime: string, input: DecisionInput): Promise<RegimeDecision> =>
-  call('notify_decide', { id, regime, input });
+export const notificationDecide = (id: string, regime: string, input: DecisionInput): Promise<RegimeDecision> =>
+  call('notification_decide', { id, regime, input });
 
-export const notifyZone = (id: string, regime: string, zone: string, calendar: string): Promise<RegimeDecision> =>
-  call('notify_zone', { id, regime, zone, calendar });
+export const notificationZone = (id: string, regime: string, zone: string, calendar: string): Promise<RegimeDecision> =>
+  call('notification_zone', { id, regime, zone, calendar });
 
-export const notifyTrigger = (
+export const notificationTrigger = (
   id: string,
   regime: string,
   kind: string,
   at: string,
   decidedBy: string,
   note: string,
-): Promise<RegimeTrigger> => call('notify_trigger', { id, regime, kind, at, decided_by: decidedBy, note });
+): Promise<RegimeTrigger> => call('notification_trigger', { id, regime, kind, at, decided_by: decidedBy, note });
 
-export const notifyOverride = (
+export const notificationOverride = (
   id: string,
   regime: string,
   stage: string,
   due: string | null,
   reason: string,
   decidedBy: string,
-): Promise<DueOverride> => call('notify_override', { id, regime, stage, due, reason, decided_by: decidedBy });
+): Promise<DueOverride> => call('notification_override', { id, regime, stage, due, reason, decided_by: decidedBy });
 
-export const notifyStart = (id: string, regime: string, stage: string): Promise<Notification> =>
-  call('notify_start', { id, regime, stage });
+export const notificationStart = (id: string, regime: string, stage: string): Promise<Notification> =>
+  call('notification_start', { id, regime, stage });
 
-export const notifyEdit = (notification: string, changes: NotificationChanges): Promise<NotificationEdit> =>
-  call('notify_edit', { notification, changes });
+export const notificationEdit = (notification: string, changes: NotificationChanges): Promise<NotificationEdit> =>
+  call('notification_edit', { notification, changes });
 
-export const notifyApprove = (notification: string, approver: string): Promise<Notification> =>
-  call('notify_approve', { notification, approver });
+export const notificationApprove = (notification: string, approver: string): Promise<Notification> =>
+  call('notification_approve', { notification, approver });
 
-export const notifySubmit = (notification: string, input: SubmitInput): Promise<Notification> =>
-  call('notify_submit', { notification, input });
+export const notificationSubmit = (notification: string, input: SubmitInput): Promise<Notification> =>
+  call('notification_submit', { notification, input });
 
 export const breachRegister = (): Promise<Array<BreachEntry>> => call('breach_register');
 

@@ -1,7 +1,7 @@
 // The phase screens of the incident page, in the order of the response (docs/ARCHITECTURE.md, "The incident, phase
 // by phase"), which is also the order of the guidance panel.
 
-import AuditPhase from './AuditPhase.svelte';
+import SideEffectsPhase from './SideEffectsPhase.svelte';
 import CommunicationPhase from './CommunicationPhase.svelte';
 import ContainmentPhase from './ContainmentPhase.svelte';
 import EvidencePhase from './EvidencePhase.svelte';
@@ -20,7 +20,7 @@ export const PHASE_TABS: PhaseTab[] = [
   { key: 'evidence', label: 'Evidence', component: EvidencePhase },
   { key: 'containment', label: 'Containment', component: ContainmentPhase },
   { key: 'playbooks', label: 'Playbooks', component: PlaybooksPhase },
-  { key: 'side_effect_audit', label: 'Side effects', component: AuditPhase },
+  { key: 'side_effect_audit', label: 'Side effects', component: SideEffectsPhase },
   { key: 'recovery', label: 'Recovery', component: RecoveryPhase },
   { key: 'communication', label: 'Communication', component: CommunicationPhase },
   { key: 'notification', label: 'Regulators', component: NotificationPhase },

@@ -284,7 +284,7 @@ fn timeline(d: &Dossier, frame: &Frame, width: f32, size: f32, b: &mut Vec<Block
         .iter()
         .map(|e| vec![frame.time(e.at), e.kind.label().into(), frame.text(&e.text)])
         .collect();
-    b.push(table(vec![col("When", 1.0), col("Kind", 1.0), col("What happened", 5.0)], rows));
+    b.push(table(vec![col("When", 1.0), col("Kind", 1.3), col("What happened", 4.7)], rows));
 }
 
 fn pause_and_containment(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {

@@ -33,7 +33,7 @@ lint: ui
 # The seal key's keyring home is tried against a real, private GNOME Keyring (the tests marked ignore).
 unit: ui
 	cargo test --workspace
-	./scripts/with-keyring.sh cargo test -p firebreak-cli --test keyring -- --ignored --test-threads 1
+	./scripts/with-keyring.sh cargo test --workspace --test keyring -- --ignored --test-threads 1
 
 e2e: ui
 	cargo build --workspace

@@ -6,7 +6,7 @@ use crate::output::{path_line, Output};
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use firebreak_core::phases::notification::{
-    self, Decision, DecisionInput, Notification, NotificationChanges, RegimeClocks, SubmitInput,
+    self, Decision, DecisionInput, Notification, NotificationChanges, SubmitInput,
 };
 use firebreak_core::text::{one_line, visible};
 use firebreak_core::{audit, Actor, Error, Store};
@@ -196,7 +196,7 @@ pub fn run(
             }
         }
         NotifyCommand::Zone { id, regime, tz, calendar } => {
-            let current = regime_view(store, id, regime)?.decision;
+            let current = notification::regime_clocks(store, id, regime)?.decision;
             let keep = |given: &Option<String>, now: Option<String>| given.clone().or(now).unwrap_or_default();
             let tz = keep(tz, current.as_ref().and_then(|d| d.zone.clone()));
             let calendar = keep(calendar, current.as_ref().and_then(|d| d.calendar.clone()));
@@ -338,7 +338,7 @@ fn submit(
     let (stage, hash) = (one_line(&n.stage), n.text_hash.as_deref().unwrap_or_default());
     println!("{name} {stage} submitted at {at}; SHA-256 {hash}.");
     // Say what runs now: a stage chained on this submission has just started its clock.
-    for s in regime_view(store, id, regime)?.stages.iter().filter(|s| s.submitted_at.is_none()) {
+    for s in notification::regime_clocks(store, id, regime)?.stages.iter().filter(|s| s.submitted_at.is_none()) {
         if let Some(due) = &s.due_user {
             println!("Next: {} due {} ({}).", one_line(&s.stage), one_line(due), s.state.label());
         }
@@ -471,7 +471,7 @@ fn open_notification(store: &Store, id: &str, regime: &str, stage: &str) -> Resu
     if let Some(n) = notification::open_draft(store, id, &def.id, stage)? {
         return Ok(n);
     }
-    let view = regime_view(store, id, regime)?;
+    let view = notification::regime_clocks(store, id, regime)?;
     let submitted = view.stages.iter().find(|s| s.stage == stage).and_then(|s| s.submitted_at);
     Err(match submitted {
         Some(at) => Error::Conflict {
@@ -492,16 +492,6 @@ fn open_notification(store: &Store, id: &str, regime: &str, stage: &str) -> Resu
             def.id
         )),
     })
-}
-
-fn regime_view(store: &Store, id: &str, regime: &str) -> Result<RegimeClocks, Error> {
-    let catalog = notification::catalog(store)?;
-    let def = catalog.regime(regime.trim())?;
-    notification::clocks(store, id, Utc::now())?
-        .regimes
-        .into_iter()
-        .find(|r| r.regime == def.id)
-        .ok_or_else(|| Error::invalid("regime", format!("\"{regime}\" is not a known regime.")))
 }
 
 /// The regime's name as printed: one line (a user's regime file may hold any text).

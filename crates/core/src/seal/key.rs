@@ -306,6 +306,19 @@ fn read_key_file(path: &Path) -> Result<Option<SealKey>> {
 
 /// A key file or marker: a few hundred bytes, so anything past 4 KiB is read no further (and reads as damaged).
 fn read_small(path: &Path) -> Result<Option<String>> {
+    // Looked at before opening: opening a FIFO would wait for a writer forever.
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::Io {
+                message: format!(
+                    "{} is not a regular file. Move it away; Firebreak keeps its key there.",
+                    path.display()
+                ),
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -364,6 +377,19 @@ mod tests {
         std::fs::write(dir.path().join("seal.key"), "0123").unwrap();
         let err = load_or_create_at(&places(dir.path())).err().expect("a short key is damaged").to_string();
         assert!(err.contains("damaged") && err.contains("64 hex digits"), "{err}");
+    }
+
+    #[test]
+    fn a_fifo_or_device_in_place_of_the_key_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("seal.key");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let err = load_or_create_at(&places(dir.path())).err().expect("a FIFO is no key").to_string();
+        assert!(err.contains("is not a regular file"), "{err}");
+        let zero = Places { file: PathBuf::from("/dev/zero"), marker: None };
+        let err = load_or_create_at(&zero).err().expect("a device is no key").to_string();
+        assert!(err.contains("is not a regular file"), "{err}");
     }
 
     #[test]

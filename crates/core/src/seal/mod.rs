@@ -107,6 +107,8 @@ pub(crate) fn keep(conn: &Connection, seal: &Seal) -> Result<()> {
 
 /// Seals the trail's head now and keeps the seal in the database: `firebreak audit seal`, periodic seals.
 pub fn seal_now(store: &Store, reason: &str) -> Result<Seal> {
+    // Refused before the key is read or made: a read-only copy must not leave a new key behind.
+    store.refuse_if_read_only()?;
     let key = SealKey::load_or_create()?;
     // Seals are not incident data and carry their own proof, so they add no audit entry (which would move the head).
     store.write(&crate::Actor::new("Firebreak", None), |tx| {

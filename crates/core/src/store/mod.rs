@@ -234,10 +234,8 @@ impl Store {
         Error::storage(format!("Cannot use the database {shown}: {e}. It was not changed."))
     }
 
-    /// The one way to change data: runs `change` inside an IMMEDIATE transaction whose audit entries are chained and
-    /// committed together with the change, or not at all.
-    pub fn write<T>(&self, actor: &Actor, change: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        actor.validate()?;
+    /// The refusal every write of a read-only copy gets; callers that prepare a write (a seal's key) ask first.
+    pub fn refuse_if_read_only(&self) -> Result<()> {
         if self.is_read_only() {
             return Err(Error::storage(format!(
                 "{} is a read-only copy (the file or its folder may not be written), so nothing can be changed; \
@@ -245,6 +243,14 @@ impl Store {
                 self.path.display()
             )));
         }
+        Ok(())
+    }
+
+    /// The one way to change data: runs `change` inside an IMMEDIATE transaction whose audit entries are chained and
+    /// committed together with the change, or not at all.
+    pub fn write<T>(&self, actor: &Actor, change: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        actor.validate()?;
+        self.refuse_if_read_only()?;
         let mut conn = self.connect()?;
         // SQLite's default 2 MB page cache spills a large import's dirty pages to the log and writes many of them
         // again before the commit; a writer's 32 MB holds them (readers, verify among them, keep the default).

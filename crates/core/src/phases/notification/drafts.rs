@@ -377,11 +377,7 @@ fn submitted_message(regime: &Regime, n: &Notification) -> String {
 pub fn first_open_stage(store: &Store, key: &str, regime: &str) -> Result<String> {
     let catalog = catalog(store)?;
     let def = catalog.regime(regime.trim())?;
-    let view = clocks::clocks(store, key, Utc::now())?
-        .regimes
-        .into_iter()
-        .find(|r| r.regime == def.id)
-        .ok_or_else(|| Error::invalid("regime", format!("\"{regime}\" is not a known regime.")))?;
+    let view = regime_clocks(store, key, regime)?;
     let variant = view.decision.as_ref().and_then(|d| d.variant.as_deref());
     let mut names: Vec<&str> = def
         .stages
@@ -411,6 +407,17 @@ pub fn first_open_stage(store: &Store, key: &str, regime: &str) -> Result<String
     })
 }
 
+/// One regime's decision and stage clocks for the incident, as of now.
+pub fn regime_clocks(store: &Store, key: &str, regime: &str) -> Result<RegimeClocks> {
+    let catalog = catalog(store)?;
+    let def = catalog.regime(regime.trim())?;
+    clocks::clocks(store, key, Utc::now())?
+        .regimes
+        .into_iter()
+        .find(|r| r.regime == def.id)
+        .ok_or_else(|| Error::invalid("regime", format!("\"{regime}\" is not a known regime.")))
+}
+
 /// The required items of an unsubmitted notification that are still empty, as (key, label): what keeps it from
 /// approval. None for a submitted one.
 pub fn missing_items(store: &Store, key: &str, n: &Notification) -> Result<Vec<(String, String)>> {
@@ -419,12 +426,7 @@ pub fn missing_items(store: &Store, key: &str, n: &Notification) -> Result<Vec<(
     }
     let catalog = catalog(store)?;
     let def = catalog.regime(&n.regime)?;
-    let variant = clocks::clocks(store, key, Utc::now())?
-        .regimes
-        .into_iter()
-        .find(|r| r.regime == def.id)
-        .and_then(|r| r.decision)
-        .and_then(|d| d.variant);
+    let variant = regime_clocks(store, key, &n.regime)?.decision.and_then(|d| d.variant);
     let Some(stage) = def.stages.iter().find(|s| s.name == n.stage && (s.variant.is_none() || s.variant == variant))
     else {
         return Ok(Vec::new());

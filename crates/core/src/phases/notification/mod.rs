@@ -24,8 +24,8 @@ pub use clocks::{alert_level, clocks, open_clocks, AlertLevel, ClockState, Incid
 pub use content::{builtin_templates, missing, override_path, NOT_AVAILABLE};
 pub use decisions::{decide, override_due, set_trigger, set_zone, DecisionInput, RegimeDecision};
 pub use drafts::{
-    approve, edit, first_open_stage, missing_items, open_draft, start, submit, text_hash, NotificationChanges,
-    NotificationEdit, SubmitInput,
+    approve, edit, first_open_stage, missing_items, open_draft, regime_clocks, start, submit, text_hash,
+    NotificationChanges, NotificationEdit, SubmitInput,
 };
 pub use ics::{all_deadlines_ics, deadlines_ics, incident_deadlines_ics};
 pub use register::{breach_register, breach_register_csv, BreachEffects, BreachEntry, BreachRegime, BreachSubmission};

@@ -1,4 +1,4 @@
-//! `firebreak affected …` and `firebreak audit-questions …`: the side-effect audit and recovery.
+//! `firebreak affected …` and `firebreak side-effect-questions …`: the side-effect audit and recovery.
 
 use crate::output::Output;
 use clap::Subcommand;
@@ -79,7 +79,7 @@ pub enum AffectedCommand {
 }
 
 #[derive(Subcommand)]
-pub enum AuditQuestionsCommand {
+pub enum SideEffectQuestionsCommand {
     /// Answer a question (empty text clears the answer). Questions: trigger, inputs, freshness, prompts,
     /// model_calls, tools, writes, sends, approvals, retries, downstream.
     Answer { id: String, question: String, text: String },
@@ -95,14 +95,7 @@ pub fn run(
 ) -> Result<(), Error> {
     match cmd {
         AffectedCommand::Import { id, file, tsv } => {
-            let delimiter = if *tsv || is_tsv(file) { b'\t' } else { b',' };
-            let actor = actor()?;
-            let report = if file.as_os_str() == "-" {
-                affected::import_delimited(store, &actor, id, std::io::stdin().lock(), delimiter)?
-            } else {
-                let opened = firebreak_core::input::open_regular(file, "the import")?;
-                affected::import_delimited(store, &actor, id, std::io::BufReader::new(opened.file), delimiter)?
-            };
+            let report = import(store, &actor()?, id, file, *tsv)?;
             if out.json {
                 out.print_json(&report);
             } else {
@@ -146,30 +139,7 @@ pub fn run(
             }
         }
         AffectedCommand::Set { id, object_id, assignments, verified } => {
-            let mut changes = ObjectChanges { verified: verified.then_some(true), ..Default::default() };
-            for assignment in assignments {
-                let (field, value) = assignment.split_once('=').ok_or_else(|| {
-                    Error::invalid_input(format!(
-                        "\"{assignment}\" is not FIELD=VALUE, e.g. recovery_action=roll_back or status=recovered."
-                    ))
-                })?;
-                match field.trim() {
-                    "recovery_action" => changes.recovery_action = Some(parse(value, "recovery_action")?),
-                    "recovery_owner" => changes.recovery_owner = Some(value.to_string()),
-                    "status" => changes.status = Some(parse(value, "status")?),
-                    other => {
-                        return Err(Error::invalid_input(format!(
-                            "\"{other}\" cannot be set here. Fields: recovery_action, recovery_owner, status \
-                             (and --verified)."
-                        )))
-                    }
-                }
-            }
-            if changes == ObjectChanges::default() {
-                return Err(Error::invalid_input(
-                    "Say what to change: recovery_action=…, recovery_owner=…, status=… or --verified.",
-                ));
-            }
+            let changes = changes_from(assignments, *verified)?;
             let object = affected::update(store, &actor()?, id, object_id, &changes)?;
             if out.json {
                 out.print_json(&object);
@@ -195,14 +165,53 @@ pub fn run(
     Ok(())
 }
 
+/// A CSV file (or TSV, by `--tsv` or its extension), or standard input when the path is `-`.
+fn import(store: &Store, actor: &Actor, id: &str, file: &Path, tsv: bool) -> Result<affected::ImportReport, Error> {
+    let delimiter = if tsv || is_tsv(file) { b'\t' } else { b',' };
+    if file.as_os_str() == "-" {
+        affected::import_delimited(store, actor, id, std::io::stdin().lock(), delimiter)
+    } else {
+        let opened = firebreak_core::input::open_regular(file, "the import")?;
+        affected::import_delimited(store, actor, id, std::io::BufReader::new(opened.file), delimiter)
+    }
+}
+
+/// `affected set`'s FIELD=VALUE assignments (and `--verified`) as the changes to make; at least one is needed.
+fn changes_from(assignments: &[String], verified: bool) -> Result<ObjectChanges, Error> {
+    let mut changes = ObjectChanges { verified: verified.then_some(true), ..Default::default() };
+    for assignment in assignments {
+        let (field, value) = assignment.split_once('=').ok_or_else(|| {
+            Error::invalid_input(format!(
+                "\"{assignment}\" is not FIELD=VALUE, e.g. recovery_action=roll_back or status=recovered."
+            ))
+        })?;
+        match field.trim() {
+            "recovery_action" => changes.recovery_action = Some(parse(value, "recovery_action")?),
+            "recovery_owner" => changes.recovery_owner = Some(value.to_string()),
+            "status" => changes.status = Some(parse(value, "status")?),
+            other => {
+                return Err(Error::invalid_input(format!(
+                    "\"{other}\" cannot be set here. Fields: recovery_action, recovery_owner, status (and --verified)."
+                )))
+            }
+        }
+    }
+    if changes == ObjectChanges::default() {
+        return Err(Error::invalid_input(
+            "Say what to change: recovery_action=…, recovery_owner=…, status=… or --verified.",
+        ));
+    }
+    Ok(changes)
+}
+
 pub fn run_questions(
     store: &Store,
     out: &Output,
     actor: &dyn Fn() -> Result<Actor, Error>,
-    cmd: &AuditQuestionsCommand,
+    cmd: &SideEffectQuestionsCommand,
 ) -> Result<(), Error> {
     match cmd {
-        AuditQuestionsCommand::Answer { id, question, text } => {
+        SideEffectQuestionsCommand::Answer { id, question, text } => {
             let question: AuditQuestion = parse(question, "question")?;
             let answer = affected::answer(store, &actor()?, id, question, text)?;
             if out.json {
@@ -213,7 +222,7 @@ pub fn run_questions(
                 println!("Answered \"{}\"", question.label());
             }
         }
-        AuditQuestionsCommand::List { id } => {
+        SideEffectQuestionsCommand::List { id } => {
             let answers = affected::answers(store, id)?;
             if out.json {
                 out.print_json(&answers);

@@ -1,4 +1,4 @@
-//! `firebreak comms`: the communication matrix — who must be told, the drafted message, approval, sending.
+//! `firebreak communication`: the communication matrix — who must be told, the drafted message, approval, sending.
 
 use crate::output::Output;
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use std::path::PathBuf;
 const MAX_MESSAGE_FILE: u64 = 1024 * 1024;
 
 #[derive(Subcommand)]
-pub enum CommsCommand {
+pub enum CommunicationCommand {
     /// The matrix: every audience, whether it must be told and why, when, and the message's progress.
     List { id: String },
     /// Draft (or redraft) the message to AUDIENCE from its template, prefilled from the record; prints it.
@@ -59,10 +59,10 @@ pub fn run(
     store: &Store,
     out: &Output,
     actor: &dyn Fn() -> Result<Actor, Error>,
-    cmd: &CommsCommand,
+    cmd: &CommunicationCommand,
 ) -> Result<(), Error> {
     match cmd {
-        CommsCommand::List { id } => {
+        CommunicationCommand::List { id } => {
             let matrix = communication::matrix(store, id)?;
             if out.json {
                 out.print_json(&matrix);
@@ -82,7 +82,7 @@ pub fn run(
                 );
             }
         }
-        CommsCommand::Draft { id, audience } => {
+        CommunicationCommand::Draft { id, audience } => {
             let c = communication::draft(store, &actor()?, id, parse_audience(audience)?)?;
             if out.json {
                 out.print_json(&c);
@@ -91,11 +91,11 @@ pub fn run(
             // The message is a block of lines on purpose: its line feeds stay, every other control character is shown.
             print!("{}", visible(&c.message));
         }
-        CommsCommand::Approve { id, audience, approver } => {
+        CommunicationCommand::Approve { id, audience, approver } => {
             let c = communication::approve(store, &actor()?, id, parse_audience(audience)?, approver)?;
             done(out, &c, &format!("approved by {}", one_line(c.approved_by.as_deref().unwrap_or_default())));
         }
-        CommsCommand::Sent { id, audience, via, at } => {
+        CommunicationCommand::Sent { id, audience, via, at } => {
             let at = match at {
                 Some(text) => parse_instant("at", text)?,
                 None => Utc::now(),
@@ -103,7 +103,7 @@ pub fn run(
             let c = communication::mark_sent(store, &actor()?, id, parse_audience(audience)?, at, via)?;
             done(out, &c, &format!("marked sent via {}", one_line(c.sent_via.as_deref().unwrap_or_default())));
         }
-        CommsCommand::Set { id, audience, required, because, when, message_file, owner } => {
+        CommunicationCommand::Set { id, audience, required, because, when, message_file, owner } => {
             let required = match required.as_deref().map(str::trim) {
                 None => None,
                 Some("yes") => Some(true),

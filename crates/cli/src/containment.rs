@@ -8,7 +8,7 @@ use firebreak_core::text::one_line;
 use firebreak_core::{Actor, Error, Store};
 
 #[derive(Subcommand)]
-pub enum ContainCommand {
+pub enum ContainmentCommand {
     /// Set an area's status: not_needed, to_do or done.
     Set {
         id: String,
@@ -27,10 +27,10 @@ pub fn run(
     store: &Store,
     out: &Output,
     actor: &dyn Fn() -> Result<Actor, Error>,
-    cmd: &ContainCommand,
+    cmd: &ContainmentCommand,
 ) -> Result<(), Error> {
     match cmd {
-        ContainCommand::Set { id, area, status, note } => {
+        ContainmentCommand::Set { id, area, status, note } => {
             let area = choice("area", "containment area", area, ContainmentArea::parse, ContainmentArea::ALL)?;
             let status =
                 choice("status", "containment status", status, ContainmentStatus::parse, ContainmentStatus::ALL)?;
@@ -41,7 +41,7 @@ pub fn run(
             }
             println!("{}: {}.", item.area.label(), item.status.label().to_lowercase());
         }
-        ContainCommand::List { id } => {
+        ContainmentCommand::List { id } => {
             let lines = containment::list(store, id)?;
             if out.json {
                 out.print_json(&lines);

@@ -72,7 +72,7 @@ struct StageDeadline<'a> {
     /// The status of the stage's newest notification, if one was drafted.
     notification: Option<NotificationStatus>,
     working_day_note: Option<&'a str>,
-    /// What the stage's notification contains: the keys `firebreak notify set` fills in.
+    /// What the stage's notification contains: the keys `firebreak notification set` fills in.
     content: &'a [ContentItem],
 }
 
@@ -185,8 +185,8 @@ fn print(store: &Store, view: &IncidentClocks) -> Result<(), Error> {
     let applicable: Vec<&RegimeClocks> = view.regimes.iter().filter(|r| r.applicable).collect();
     if applicable.is_empty() {
         println!(
-            "No regime applies yet: answer the applicability questions (`firebreak notify answer`) or decide a regime \
-             (`firebreak notify decide`)."
+            "No regime applies yet: answer the applicability questions (`firebreak notification answer`) or decide a regime \
+             (`firebreak notification decide`)."
         );
         return Ok(());
     }

@@ -7,7 +7,7 @@ mod communication;
 mod containment;
 mod deadlines;
 mod evidence;
-mod notify;
+mod notification;
 mod output;
 mod pause;
 mod playbook;
@@ -71,12 +71,12 @@ enum Command {
     /// Containment playbooks for the incident's types.
     #[command(subcommand)]
     Playbook(playbook::PlaybookCommand),
-    /// The containment checklist.
-    #[command(subcommand)]
-    Contain(containment::ContainCommand),
-    /// The communication matrix: who must be told, messages, approval, sending.
-    #[command(subcommand)]
-    Comms(communication::CommsCommand),
+    /// The containment checklist (also `contain`).
+    #[command(subcommand, visible_alias = "contain")]
+    Containment(containment::ContainmentCommand),
+    /// The communication matrix: who must be told, messages, approval, sending (also `comms`).
+    #[command(subcommand, visible_alias = "comms")]
+    Communication(communication::CommunicationCommand),
     /// The postmortem and its timeline.
     #[command(subcommand)]
     Postmortem(postmortem::PostmortemCommand),
@@ -94,15 +94,15 @@ enum Command {
     /// The side-effect audit: affected objects and their recovery.
     #[command(subcommand)]
     Affected(affected::AffectedCommand),
-    /// The side-effect audit questions checklist.
-    #[command(subcommand, name = "audit-questions")]
-    AuditQuestions(affected::AuditQuestionsCommand),
+    /// The side-effect audit's questions (also `audit-questions`).
+    #[command(subcommand, name = "side-effect-questions", visible_alias = "audit-questions")]
+    SideEffectQuestions(affected::SideEffectQuestionsCommand),
     /// A regime's notification clocks from trigger instants (no database needed).
     Clock(clock::ClockArgs),
     /// Regulatory notification: applicability questions, a decision per regime, triggers, due-time overrides, and
-    /// each notification from draft to approval to submission.
-    #[command(subcommand)]
-    Notify(notify::NotifyCommand),
+    /// each notification from draft to approval to submission (also `notify`).
+    #[command(subcommand, visible_alias = "notify")]
+    Notification(notification::NotificationCommand),
     /// An incident's regulatory deadlines: every applicable regime's stages, due times, states and overrides; or
     /// all open deadlines (--all), or an iCalendar file of them (--ics FILE).
     Deadlines(deadlines::DeadlinesArgs),
@@ -268,8 +268,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Severity(cmd) => severity::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Pause(cmd) => pause::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Playbook(cmd) => playbook::run(&store, &out, &|| actor(cli, &store), cmd)?,
-        Command::Contain(cmd) => containment::run(&store, &out, &|| actor(cli, &store), cmd)?,
-        Command::Comms(cmd) => communication::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Containment(cmd) => containment::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Communication(cmd) => communication::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Postmortem(cmd) => postmortem::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Remediation(cmd) => postmortem::run_remediation(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Reenable(cmd) => reenable::run(&store, &out, &|| actor(cli, &store), cmd)?,
@@ -312,8 +312,8 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         Command::Evidence(cmd) => return evidence::run(&store, &out, &|| actor(cli, &store), cmd),
         Command::Affected(cmd) => affected::run(&store, &out, &|| actor(cli, &store), cmd)?,
-        Command::AuditQuestions(cmd) => affected::run_questions(&store, &out, &|| actor(cli, &store), cmd)?,
-        Command::Notify(cmd) => notify::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::SideEffectQuestions(cmd) => affected::run_questions(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Notification(cmd) => notification::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Deadlines(args) => deadlines::run(&store, &out, args)?,
         Command::Register(cmd) => register::run(&store, &out, cmd)?,
         Command::Report(args) => return report::run(&store, &out, &|| actor(cli, &store), args),

@@ -287,3 +287,28 @@ fn a_read_only_copy_is_read_verified_and_checked_but_never_changed() {
     assert_eq!(std::fs::read(&copy).unwrap(), before, "the copy is unchanged");
     std::fs::set_permissions(media.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn commands_are_named_for_their_phase_and_the_earlier_names_still_work() {
+    let e = env();
+    CLI.ok(&e.db, &["init"]);
+    let id =
+        CLI.ok(&e.db, &["incident", "new", "--title", "Refund bot emailed wrong amounts", "--detected-by", "alert"]);
+    let id = id.trim();
+    for (name, earlier, args) in [
+        ("notification", "notify", vec!["questions"]),
+        ("communication", "comms", vec!["list", id]),
+        ("containment", "contain", vec!["list", id]),
+        ("side-effect-questions", "audit-questions", vec!["list", id]),
+    ] {
+        let by_name: Vec<&str> = [name].into_iter().chain(args.iter().copied()).collect();
+        let by_earlier: Vec<&str> = [earlier].into_iter().chain(args.iter().copied()).collect();
+        let shown = CLI.ok(&e.db, &by_name);
+        assert!(!shown.trim().is_empty(), "`firebreak {}` printed nothing", by_name.join(" "));
+        assert_eq!(CLI.ok(&e.db, &by_earlier), shown, "`{earlier}` is not the same command as `{name}`");
+    }
+    let help = CLI.ok(&e.db, &["--help"]);
+    for name in ["notification", "communication", "containment", "side-effect-questions"] {
+        assert!(help.contains(name), "--help does not list {name}:\n{help}");
+    }
+}

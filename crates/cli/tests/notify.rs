@@ -277,7 +277,7 @@ fn refusals_are_one_line_and_write_nothing() {
     let err = CLI.fails(db, &["notify", "trigger", id, "gdpr-art33", "awareness", "--at", &future, "--by", LEGAL]);
     assert!(err.contains("in the future"), "{err}");
     let err = CLI.fails(db, &["notify", "approve", id, "gdpr-art33", "--stage", "notification", "--by", LEGAL]);
-    assert!(err.contains("There is no draft") && err.contains("firebreak notify draft"), "{err}");
+    assert!(err.contains("There is no draft") && err.contains("firebreak notification draft"), "{err}");
     let err = CLI.fails(db, &["notify", "set", id, "gdpr-art33", "--stage", "notification"]);
     assert!(err.contains("Nothing to set"), "{err}");
     let err = CLI.fails(db, &["notify", "submit", id, "gdpr-art33", "--stage", "filing", "--at", &ago(0)]);

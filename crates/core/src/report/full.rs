@@ -9,33 +9,52 @@ use crate::pdf::{Align, Block, Cell, Column, Document, Figure, PageSetup, Row, S
 use crate::phases::affected::ObjectStatus;
 use crate::phases::notification::{Answer, ClockState, NotificationStatus, RegimeClocks, Region, StageView};
 use crate::phases::reenable::ReenableStage;
+use crate::phases::Phase;
 use serde_json::Value;
 
 pub(crate) fn document(d: &Dossier, frame: &Frame) -> Document {
     let page = PageSetup::default();
-    let width = page.content_width();
     let mut b = Vec::new();
     cover(d, frame, &mut b);
     b.push(h1("Contents"));
     b.push(Block::Contents);
     executive_summary(d, frame, &mut b);
     record(d, frame, &mut b);
-    severity(d, frame, &mut b);
-    timeline(d, frame, width, page.body_size, &mut b);
-    pause_and_containment(d, frame, &mut b);
-    playbooks(d, frame, &mut b);
-    evidence(d, frame, &mut b);
-    side_effects(d, frame, width, page.body_size, &mut b);
-    recovery(d, frame, &mut b);
-    communication(d, frame, &mut b);
-    notifications(d, frame, &mut b);
-    postmortem(d, frame, &mut b);
-    reenable(d, frame, &mut b);
+    for section in SECTIONS {
+        (section.write)(d, frame, &page, &mut b);
+    }
     b.extend(frame.integrity_section());
     let subject = &d.incident.id;
     let title = format!("{} — {}", d.incident.id, frame.text(&d.incident.fields.title));
     frame.document(subject, &title, page, None, b)
 }
+
+/// One section of the report after the record, and the phases whose records it reports.
+struct Section {
+    // Read by the test below, which holds every phase to one section.
+    #[cfg_attr(not(test), expect(dead_code))]
+    phases: &'static [Phase],
+    write: fn(&Dossier, &Frame, &PageSetup, &mut Vec<Block>),
+}
+
+/// The response as the report tells it, in reading order. Every phase is reported by exactly one section (a test
+/// holds this), so a new phase cannot be left out of the document legal signs.
+const SECTIONS: &[Section] = &[
+    Section { phases: &[Phase::Severity], write: |d, f, _, b| severity(d, f, b) },
+    Section { phases: &[], write: |d, f, p, b| timeline(d, f, p.content_width(), p.body_size, b) },
+    Section { phases: &[Phase::Pause, Phase::Containment], write: |d, f, _, b| pause_and_containment(d, f, b) },
+    Section { phases: &[Phase::Playbooks], write: |d, f, _, b| playbooks(d, f, b) },
+    Section { phases: &[Phase::Evidence], write: |d, f, _, b| evidence(d, f, b) },
+    Section {
+        phases: &[Phase::SideEffectAudit],
+        write: |d, f, p, b| side_effects(d, f, p.content_width(), p.body_size, b),
+    },
+    Section { phases: &[Phase::Recovery], write: |d, f, _, b| recovery(d, f, b) },
+    Section { phases: &[Phase::Communication], write: |d, f, _, b| communication(d, f, b) },
+    Section { phases: &[Phase::Notification], write: |d, f, _, b| notifications(d, f, b) },
+    Section { phases: &[Phase::Postmortem], write: |d, f, _, b| postmortem(d, f, b) },
+    Section { phases: &[Phase::Reenable], write: |d, f, _, b| reenable(d, f, b) },
+];
 
 /// The cover: what, how bad, who owns it, and where the document comes from.
 pub(crate) fn cover(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {
@@ -881,5 +900,19 @@ fn reenable(d: &Dossier, frame: &Frame, b: &mut Vec<Block>) {
             size: None,
             align: Align::Left,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SECTIONS;
+    use crate::phases::Phase;
+
+    #[test]
+    fn every_phase_is_reported_by_exactly_one_section() {
+        for phase in Phase::ALL {
+            let sections = SECTIONS.iter().filter(|s| s.phases.contains(phase)).count();
+            assert_eq!(sections, 1, "the full report has {sections} sections for the {} phase", phase.label());
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! `firebreak notify`: regulatory notification from the applicability questions to a recorded submission —
+//! `firebreak notification`: regulatory notification from the applicability questions to a recorded submission —
 //! answer, decide each regime, record its triggers, draft, fill in, approve, submit.
 
 use crate::communication::parse_instant;
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
-pub enum NotifyCommand {
+pub enum NotificationCommand {
     /// The applicability questions: their keys, text and help.
     Questions,
     /// Answer an applicability question. VALUE is yes, no or unsure ("" clears it); for `locations`, a
@@ -93,7 +93,7 @@ pub enum NotifyCommand {
 #[derive(Args)]
 pub struct DecideArgs {
     pub id: String,
-    /// A regime id, e.g. gdpr-art33, nis2, dora, sec-8k-105 (`firebreak notify regimes ID` lists them).
+    /// A regime id, e.g. gdpr-art33, nis2, dora, sec-8k-105 (`firebreak notification regimes ID` lists them).
     pub regime: String,
     /// applies or not_applicable
     pub decision: String,
@@ -159,10 +159,10 @@ pub fn run(
     store: &Store,
     out: &Output,
     actor: &dyn Fn() -> Result<Actor, Error>,
-    cmd: &NotifyCommand,
+    cmd: &NotificationCommand,
 ) -> Result<(), Error> {
     match cmd {
-        NotifyCommand::Questions => {
+        NotificationCommand::Questions => {
             let questions = notification::questions();
             if out.json {
                 out.print_json(&questions);
@@ -173,7 +173,7 @@ pub fn run(
                 println!("{:<14} {}", "", q.help);
             }
         }
-        NotifyCommand::Answer { id, question, value } => {
+        NotificationCommand::Answer { id, question, value } => {
             let answers = notification::answer(store, &actor()?, id, question.trim(), value)?;
             if out.json {
                 out.print_json(&answers);
@@ -182,9 +182,9 @@ pub fn run(
                 println!("{}: {} = {shown}", one_line(id.trim()), one_line(question.trim()));
             }
         }
-        NotifyCommand::Regimes { id } => regimes(store, out, id)?,
-        NotifyCommand::Decide(args) => decide(store, out, actor, args)?,
-        NotifyCommand::Trigger { id, regime, kind, at, by, note } => {
+        NotificationCommand::Regimes { id } => regimes(store, out, id)?,
+        NotificationCommand::Decide(args) => decide(store, out, actor, args)?,
+        NotificationCommand::Trigger { id, regime, kind, at, by, note } => {
             let at = parse_instant("at", at)?;
             let t = notification::set_trigger(store, &actor()?, id, regime.trim(), kind, at, by, note)?;
             if out.json {
@@ -195,7 +195,7 @@ pub fn run(
                 println!("{name} {kind}: {} — decided by {by}.", audit::format_instant(t.at));
             }
         }
-        NotifyCommand::Zone { id, regime, tz, calendar } => {
+        NotificationCommand::Zone { id, regime, tz, calendar } => {
             let current = notification::regime_clocks(store, id, regime)?.decision;
             let keep = |given: &Option<String>, now: Option<String>| given.clone().or(now).unwrap_or_default();
             let tz = keep(tz, current.as_ref().and_then(|d| d.zone.clone()));
@@ -209,9 +209,11 @@ pub fn run(
                 println!("{}: authority zone {zone}, holiday calendar {calendar}.", regime_name(store, &d.regime)?);
             }
         }
-        NotifyCommand::Draft { id, regime, stage, out: file } => draft(store, out, actor, id, regime, stage, file)?,
-        NotifyCommand::Set(args) => set_items(store, out, actor, args)?,
-        NotifyCommand::Approve { id, regime, stage, by } => {
+        NotificationCommand::Draft { id, regime, stage, out: file } => {
+            draft(store, out, actor, id, regime, stage, file)?
+        }
+        NotificationCommand::Set(args) => set_items(store, out, actor, args)?,
+        NotificationCommand::Approve { id, regime, stage, by } => {
             let n = open_notification(store, id, regime, stage)?;
             let n = notification::approve(store, &actor()?, &n.id, by)?;
             if out.json {
@@ -221,8 +223,8 @@ pub fn run(
                 println!("{} {} approved by {by}.", regime_name(store, &n.regime)?, one_line(&n.stage));
             }
         }
-        NotifyCommand::Override(args) => override_due(store, out, actor, args)?,
-        NotifyCommand::Submit(args) => submit(store, out, actor, args)?,
+        NotificationCommand::Override(args) => override_due(store, out, actor, args)?,
+        NotificationCommand::Submit(args) => submit(store, out, actor, args)?,
     }
     Ok(())
 }
@@ -476,7 +478,7 @@ fn open_notification(store: &Store, id: &str, regime: &str, stage: &str) -> Resu
     Err(match submitted {
         Some(at) => Error::Conflict {
             message: format!(
-                "The {} {stage} was submitted on {}; to add information, draft a supplement with `firebreak notify \
+                "The {} {stage} was submitted on {}; to add information, draft a supplement with `firebreak notification \
                  draft {} {} --stage {stage}`.",
                 def.name,
                 audit::format_instant(at),
@@ -485,7 +487,7 @@ fn open_notification(store: &Store, id: &str, regime: &str, stage: &str) -> Resu
             ),
         },
         None => Error::not_found(format!(
-            "There is no draft of the {} {stage} for {}: start one with `firebreak notify draft {} {} --stage {stage}`.",
+            "There is no draft of the {} {stage} for {}: start one with `firebreak notification draft {} {} --stage {stage}`.",
             def.name,
             id.trim(),
             id.trim(),

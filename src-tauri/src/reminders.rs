@@ -54,7 +54,7 @@ fn show(app: &AppHandle, alert: &Alert) {
     let (title, body) = (alert.title.clone(), alert.body.clone());
     // On Linux this talks D-Bus synchronously and, without a notification service (a bare X session), may wait a
     // long time: a thread of its own keeps it away from the runtime and never holds up quitting. Failing to show is
-    // not an error anyone can act on; the register and the Regulators tab show the same clock.
+    // not an error anyone can act on; the register and the Regulatory notification tab show the same clock.
     std::thread::spawn(move || {
         let _ = app.notification().builder().title(title).body(body).show();
     });

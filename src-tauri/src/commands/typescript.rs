@@ -1,6 +1,7 @@
 //! The TypeScript side of the boundary, made from the command declarations: `ui/src/lib/commands.ts` (one typed
-//! function per command) and `ui/src/lib/bindings/` (ts-rs files of every type a command takes or answers, and of
-//! the error the window receives). Both are committed; the test below fails when either is stale, and
+//! function per command), `ui/src/lib/bindings/` (ts-rs files of every type a command takes or answers, and of
+//! the error the window receives) and `ui/src/lib/phases.ts` (the phases in order with their labels, so a tab is
+//! named as the guidance, the timeline and the documents name it). All are committed; the test below fails when either is stale, and
 //! `make bindings` rewrites them.
 
 use super::declare::{Signature, Wire, WireType};
@@ -19,6 +20,23 @@ fn write_all(lib: &Path, signatures: &[Signature]) {
         (wire.export)(&bindings).unwrap();
     }
     std::fs::write(lib.join("commands.ts"), client(signatures)).unwrap();
+    std::fs::write(lib.join("phases.ts"), phases()).unwrap();
+}
+
+fn phases() -> String {
+    use firebreak_core::phases::Phase;
+    let mut out = String::from(
+        "// Generated from firebreak_core::phases::Phase by `make bindings`; do not edit.\n\n\
+         import type { Phase } from './bindings/Phase';\n\n\
+         /** Every response phase, in the order of the response, with the label the whole product uses for it. */\n\
+         export const PHASES: readonly { key: Phase; label: string }[] = [\n",
+    );
+    for phase in Phase::ALL {
+        // Debug formatting quotes and escapes the label as a string literal TypeScript reads the same way.
+        out += &format!("  {{ key: '{}', label: {:?} }},\n", phase.key(), phase.label());
+    }
+    out += "];\n";
+    out
 }
 
 fn camel(snake: &str) -> String {
@@ -114,10 +132,12 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib")
     }
 
-    /// `commands.ts` and every `.ts` file under `bindings/`, by path relative to `lib`.
+    /// `commands.ts`, `phases.ts` and every `.ts` file under `bindings/`, by path relative to `lib`.
     fn read(lib: &Path) -> BTreeMap<String, String> {
         let mut files = BTreeMap::new();
-        files.insert("commands.ts".to_string(), std::fs::read_to_string(lib.join("commands.ts")).unwrap_or_default());
+        for generated in ["commands.ts", "phases.ts"] {
+            files.insert(generated.to_string(), std::fs::read_to_string(lib.join(generated)).unwrap_or_default());
+        }
         let mut pending = vec![lib.join("bindings")];
         while let Some(current) = pending.pop() {
             for entry in std::fs::read_dir(&current).into_iter().flatten().flatten() {

@@ -26,7 +26,7 @@ pub(crate) fn select<'a>(
             "regime",
             format!(
                 "{} does not apply to {} (it was decided so, or the applicability answers do not suggest it), so there \
-                 is no notification to print. `firebreak notify regimes {}` shows which regimes apply.",
+                 is no notification to print. `firebreak notification regimes {}` shows which regimes apply.",
                 r.name, d.incident.id, d.incident.id
             ),
         ));
@@ -39,7 +39,7 @@ pub(crate) fn select<'a>(
         Error::invalid(
             "stage",
             format!(
-                "No {} {} notification has been drafted for {} yet. Draft it first (Regulators tab, or `firebreak notify \
+                "No {} {} notification has been drafted for {} yet. Draft it first (Regulatory notification tab, or `firebreak notification \
                  draft {} {regime} --stage {stage}`).",
                 r.name,
                 words(stage).to_lowercase(),

@@ -137,7 +137,7 @@ pub fn approve(store: &Store, actor: &Actor, key: &str, audience: Audience, appr
             Error::invalid(
                 "message",
                 format!(
-                    "There is no message to {label} to approve yet. Draft it first (`firebreak comms draft {} {}`).",
+                    "There is no message to {label} to approve yet. Draft it first (`firebreak communication draft {} {}`).",
                     incident.id,
                     audience.key()
                 ),

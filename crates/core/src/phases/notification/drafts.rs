@@ -390,7 +390,7 @@ pub fn first_open_stage(store: &Store, key: &str, regime: &str) -> Result<String
         return Err(Error::invalid(
             "variant",
             format!(
-                "Choose which kind of incident it is for {} first ({}): `firebreak notify decide ID {} applies --by NAME \
+                "Choose which kind of incident it is for {} first ({}): `firebreak notification decide ID {} applies --by NAME \
                  --variant V`.",
                 def.name,
                 def.variants.join(", "),

@@ -100,3 +100,14 @@ pub struct PhaseProgress {
     /// The next thing to do in this phase, if any.
     pub next: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Phase, PHASES};
+
+    #[test]
+    fn every_phase_is_declared_once_in_the_order_of_the_response() {
+        let declared: Vec<Phase> = PHASES.iter().map(|d| d.phase).collect();
+        assert_eq!(declared, Phase::ALL, "PHASES must list each Phase once, in Phase order");
+    }
+}

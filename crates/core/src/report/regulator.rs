@@ -110,6 +110,17 @@ pub(crate) fn document(d: &Dossier, frame: &Frame, regime: &str, stage: &str) ->
         });
     }
 
+    clock_section(frame, r, s, n, &mut b);
+    required_content(s, n, &mut b);
+    text_section(frame, n, &mut b);
+    b.extend(frame.integrity_section());
+    let watermark = (n.status == NotificationStatus::Draft).then(|| "DRAFT".to_string());
+    let subject = format!("{} · {name}", d.incident.id);
+    Ok(frame.document(&subject, &format!("{name} — {}", d.incident.id), PageSetup::default(), watermark, b))
+}
+
+/// When the clock started, what was due when, whether it was met, and why not.
+fn clock_section(frame: &Frame, r: &RegimeClocks, s: &StageView, n: &Notification, b: &mut Vec<Block>) {
     b.push(h1("The clock"));
     let triggers = if r.triggers.is_empty() {
         NONE.to_string()
@@ -165,7 +176,10 @@ pub(crate) fn document(d: &Dossier, frame: &Frame, regime: &str, stage: &str) ->
             b.push(para(&frame.text(&n.delay_reasons)));
         }
     }
+}
 
+/// The regime's checklist for the stage against what the text provides.
+fn required_content(s: &StageView, n: &Notification, b: &mut Vec<Block>) {
     b.push(h1("Required content"));
     let rows = s
         .content
@@ -191,7 +205,10 @@ pub(crate) fn document(d: &Dossier, frame: &Frame, regime: &str, stage: &str) ->
     } else {
         b.push(table(vec![col("Item", 4.0), col("", 0.9), col("In this text", 1.1)], rows));
     }
+}
 
+/// The text itself and its SHA-256, which says whether it is still the text that was submitted.
+fn text_section(frame: &Frame, n: &Notification, b: &mut Vec<Block>) {
     b.push(h1(if n.status == NotificationStatus::Submitted { "The submitted text" } else { "The text" }));
     for line in frame.text(&n.text).lines() {
         let heading = line.starts_with('#');
@@ -223,10 +240,6 @@ pub(crate) fn document(d: &Dossier, frame: &Frame, regime: &str, stage: &str) ->
             text_hash(&n.text)
         ))),
     }
-    b.extend(frame.integrity_section());
-    let watermark = (n.status == NotificationStatus::Draft).then(|| "DRAFT".to_string());
-    let subject = format!("{} · {name}", d.incident.id);
-    Ok(frame.document(&subject, &format!("{name} — {}", d.incident.id), PageSetup::default(), watermark, b))
 }
 
 /// An instant in the user's zone and, when different, the authority's.

@@ -187,7 +187,7 @@ describe('which regulator notifications can be printed', () => {
   });
 
   it('says why the option is disabled', () => {
-    expect(notificationUnavailable([], null)).toMatch(/draft one on the Regulators tab/);
+    expect(notificationUnavailable([], null)).toMatch(/draft one on the Regulatory notification tab/);
     expect(notificationUnavailable(null, null)).toMatch(/Reading/);
     expect(notificationUnavailable(null, 'database locked')).toMatch(/database locked/);
     expect(notificationUnavailable(printableStages(regimes), null)).toBeNull();

@@ -183,7 +183,7 @@ export function notificationUnavailable(
   if (loadError !== null) return `The regulatory clocks could not be read: ${loadError}`;
   if (stages === null) return 'Reading the regulatory clocks…';
   if (stages.length === 0) {
-    return 'No notification has been drafted for a rule that applies: draft one on the Regulators tab first.';
+    return 'No notification has been drafted for a rule that applies: draft one on the Regulatory notification tab first.';
   }
   return null;
 }

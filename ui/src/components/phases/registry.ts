@@ -1,6 +1,10 @@
-// The phase screens of the incident page, in the order of the response (docs/ARCHITECTURE.md, "The incident, phase
-// by phase"), which is also the order of the guidance panel.
+// The phase screens of the incident page. Their order and labels are the core's (`Phase`, written to lib/phases.ts
+// by `make bindings`), so a tab is named as the guidance panel, the timeline and the documents name it; a phase
+// without a screen here fails the type check.
 
+import type { Component } from 'svelte';
+import type { Phase } from '../../lib/bindings/Phase';
+import { PHASES } from '../../lib/phases';
 import SideEffectsPhase from './SideEffectsPhase.svelte';
 import CommunicationPhase from './CommunicationPhase.svelte';
 import ContainmentPhase from './ContainmentPhase.svelte';
@@ -12,18 +16,20 @@ import PostmortemPhase from './PostmortemPhase.svelte';
 import RecoveryPhase from './RecoveryPhase.svelte';
 import ReenablePhase from './ReenablePhase.svelte';
 import SeverityPhase from './SeverityPhase.svelte';
-import type { PhaseTab } from './types';
+import type { PhaseProps, PhaseTab } from './types';
 
-export const PHASE_TABS: PhaseTab[] = [
-  { key: 'severity', label: 'Severity', component: SeverityPhase },
-  { key: 'pause', label: 'Pause', component: PausePhase },
-  { key: 'evidence', label: 'Evidence', component: EvidencePhase },
-  { key: 'containment', label: 'Containment', component: ContainmentPhase },
-  { key: 'playbooks', label: 'Playbooks', component: PlaybooksPhase },
-  { key: 'side_effect_audit', label: 'Side effects', component: SideEffectsPhase },
-  { key: 'recovery', label: 'Recovery', component: RecoveryPhase },
-  { key: 'communication', label: 'Communication', component: CommunicationPhase },
-  { key: 'notification', label: 'Regulators', component: NotificationPhase },
-  { key: 'postmortem', label: 'Postmortem', component: PostmortemPhase },
-  { key: 'reenable', label: 'Re-enable', component: ReenablePhase },
-];
+const SCREENS: Record<Phase, Component<PhaseProps>> = {
+  severity: SeverityPhase,
+  pause: PausePhase,
+  evidence: EvidencePhase,
+  containment: ContainmentPhase,
+  playbooks: PlaybooksPhase,
+  side_effect_audit: SideEffectsPhase,
+  recovery: RecoveryPhase,
+  communication: CommunicationPhase,
+  notification: NotificationPhase,
+  postmortem: PostmortemPhase,
+  reenable: ReenablePhase,
+};
+
+export const PHASE_TABS: PhaseTab[] = PHASES.map(({ key, label }) => ({ key, label, component: SCREENS[key] }));

@@ -112,9 +112,11 @@ fn session_line(
             let Some(Value::Object(message)) = map.get("message") else {
                 return bad(format!("a Claude Code `{kind}` line without a `message` object"));
             };
-            let response = string(message, "id");
-            cx.new_response = response.is_none() || response != state.last_response;
-            state.last_response = response;
+            if kind == "assistant" {
+                let response = string(message, "id");
+                cx.new_response = response.is_none() || response != state.last_response;
+                state.last_response = response;
+            }
             (self::message(message, &cx, None)?, string(message, "model"))
         }
         "system" => (vec![system_step(map, &cx)], None),
@@ -182,10 +184,11 @@ fn message(m: &Map<String, Value>, cx: &Context, index: Option<usize>) -> LineRe
         }
         "user" => {}
         other => {
-            let mut step = base(StepKind::Message, cx);
-            step.name = Some(other.to_string());
-            step.result = text;
-            steps.push(step);
+            return bad(format!(
+                "{}the role `{other}` is not an Anthropic Messages role (only `user` and `assistant`); is this an \
+                 OpenAI chat file?",
+                prefix(index)
+            ))
         }
     }
     for (n, block) in blocks.iter().enumerate() {

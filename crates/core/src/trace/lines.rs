@@ -64,7 +64,7 @@ impl<R: BufRead> LineReader<R> {
         self.next_offset += read as u64;
         if self.buf.len() > self.max && self.buf.last() != Some(&b'\n') {
             self.next_offset += self.drain_line()?;
-            let reason = format!("the line is longer than {} MiB, the most Firebreak reads", self.max / (1024 * 1024));
+            let reason = format!("the line is longer than {}, the most Firebreak reads in one line", size(self.max));
             return Ok(Some(RawLine { number: self.number, offset, text: Err(reason) }));
         }
         Ok(Some(RawLine { number: self.number, offset, text: line_text(&self.buf, self.number == 1) }))
@@ -177,5 +177,13 @@ pub(super) fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
+    }
+}
+
+pub(super) fn size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{bytes} bytes")
     }
 }

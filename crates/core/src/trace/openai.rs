@@ -66,6 +66,12 @@ fn message(m: &Map<String, Value>, origin: Origin, index: Option<usize>) -> Line
     let Some(role) = m.get("role").and_then(Value::as_str) else {
         return bad(format!("{}not an OpenAI chat message: it has no `role`", prefix(index)));
     };
+    if let Some(block) = anthropic_block(m.get("content")) {
+        return bad(format!(
+            "{}a `{block}` content block is Anthropic's, not OpenAI's; is this an Anthropic Messages file?",
+            prefix(index)
+        ));
+    }
     let mut step = Step::new(StepKind::Message, origin);
     step.name = Some(role.to_string());
     step.agent = string(m, "name");
@@ -130,4 +136,12 @@ fn tool_call(turn: &Step, name: &str, arguments: Option<&Value>, call_id: Option
     step.arguments = arguments.and_then(as_text);
     step.call_id = call_id;
     step
+}
+
+/// Content blocks that only Anthropic uses, to refuse a file read with the wrong format instead of misreading it.
+fn anthropic_block(content: Option<&Value>) -> Option<&str> {
+    let Some(Value::Array(parts)) = content else {
+        return None;
+    };
+    parts.iter().filter_map(|p| p.get("type")?.as_str()).find(|t| matches!(*t, "tool_use" | "tool_result"))
 }

@@ -136,9 +136,9 @@ impl Reader<'_> {
         lines.into_input().take(room).read_to_end(&mut bytes)?;
         if bytes.len() > max {
             return Err(Error::invalid_input(format!(
-                "The OTLP document is larger than {} MiB, the most Firebreak reads in one piece. Export the trace as \
+                "The OTLP document is larger than {}, the most Firebreak reads in one piece. Export the trace as \
                  JSON Lines (one document per line, as the OpenTelemetry file exporter writes), which has no limit.",
-                max / (1024 * 1024)
+                super::lines::size(max)
             )));
         }
         Ok(bytes)

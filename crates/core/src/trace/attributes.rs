@@ -102,3 +102,31 @@ fn kvlist(items: &[Value]) -> Map<String, Value> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn otlp_any_values_read_as_the_values_they_stand_for() {
+        let list = json!([
+            {"key": "s", "value": {"stringValue": "x"}},
+            {"key": "i", "value": {"intValue": "42"}},
+            {"key": "n", "value": {"intValue": 7}},
+            {"key": "d", "value": {"doubleValue": 0.25}},
+            {"key": "b", "value": {"boolValue": true}},
+            {"key": "a", "value": {"arrayValue": {"values": [{"stringValue": "stop"}]}}},
+            {"key": "m", "value": {"kvlistValue": {"values": [{"key": "k", "value": {"intValue": "1"}}]}}},
+            {"key": "empty", "value": {}},
+        ]);
+        let attrs = Attributes::from_list(Some(&list));
+        assert_eq!(attrs.text(&["missing", "s"]).as_deref(), Some("x"));
+        assert_eq!((attrs.count(&["i"]), attrs.count(&["n"])), (Some(42), Some(7)));
+        assert_eq!(attrs.number(&["d"]), Some(0.25));
+        assert_eq!(attrs.text(&["b"]).as_deref(), Some("true"));
+        assert_eq!(attrs.text(&["a"]).as_deref(), Some(r#"["stop"]"#));
+        assert_eq!(attrs.text(&["m"]).as_deref(), Some(r#"{"k":1}"#));
+        assert!(!attrs.has("empty"));
+    }
+}

@@ -86,3 +86,24 @@ fn has_pair(text: &str, key: &str, value: &str) -> bool {
         rest.strip_prefix(':').is_some_and(|r| r.trim_start().starts_with(&wanted))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_whatever_the_spacing_and_only_as_keys() {
+        assert!(has_pair(r#"{"role" :  "tool"}"#, "role", "tool"));
+        assert!(!has_pair(r#"{"role":"toolbox"}"#, "role", "tool"));
+        assert!(!has_key(r#"{"text":"the \"tool_calls\" word"}"#, "tool_calls"));
+        assert!(has_key("{\"tool_calls\"\n: []}", "tool_calls"));
+    }
+
+    #[test]
+    fn a_plain_text_exchange_reads_as_openai_and_an_api_response_as_anthropic() {
+        let plain = br#"{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}"#;
+        assert_eq!(detect(plain), Some(Format::OpenAiChat));
+        let response = br#"{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}]}"#;
+        assert_eq!(detect(response), Some(Format::AnthropicMessages));
+    }
+}

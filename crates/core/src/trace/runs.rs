@@ -90,3 +90,26 @@ pub(super) fn emit(steps: Vec<Step>, run: usize, sink: &mut dyn Sink, summary: &
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_seen_again_keeps_what_it_knew_and_widens_its_times() {
+        let t = |s| DateTime::from_timestamp(s, 0);
+        let mut run = Run { source_id: "t".into(), model: Some("a".into()), started_at: t(10), ..Run::default() };
+        let later = Run {
+            source_id: "t".into(),
+            model: Some("b".into()),
+            agent: Some("x".into()),
+            started_at: t(5),
+            ended_at: t(20),
+            ..Run::default()
+        };
+        assert!(merge(&mut run, later.clone()));
+        assert_eq!((run.model.as_deref(), run.agent.as_deref()), (Some("a"), Some("x")));
+        assert_eq!((run.started_at, run.ended_at), (t(5), t(20)));
+        assert!(!merge(&mut run, later), "nothing new, no update");
+    }
+}

@@ -19,6 +19,7 @@ pub mod schema;
 pub mod seal;
 pub mod store;
 pub mod text;
+pub mod trace;
 pub mod verify;
 
 pub use audit::Actor;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainmentLine } from './bindings/ContainmentLine';
-import { doneText, failureOf, saveText, settledCount } from './containment';
+import { doneText, settledCount } from './containment';
 
 function line(over: Partial<ContainmentLine> = {}): ContainmentLine {
   return {
@@ -28,14 +28,5 @@ describe('containment lines', () => {
       settled: 2,
       total: 3,
     });
-  });
-  it('words each save state', () => {
-    expect(saveText({ kind: 'idle' })).toBe('');
-    expect(saveText({ kind: 'saving' })).toBe('Saving…');
-    expect(saveText({ kind: 'saved' })).toBe('Saved');
-    expect(saveText({ kind: 'failed', message: 'Disk full.' })).toBe('Not saved');
-    expect(failureOf({ kind: 'failed', message: 'Disk full.' })).toBe('Disk full.');
-    expect(failureOf({ kind: 'saved' })).toBeNull();
-    expect(failureOf(undefined)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
-// The containment checklist's logic: what a line says about who did it, and each row's save indicator.
+// The containment checklist's logic: what a line says about who did it, and how many areas are settled. Each row's
+// save indicator is act.ts's RowSave.
 
 import type { ContainmentLine } from './bindings/ContainmentLine';
 import { formatInstant } from './time';
@@ -9,27 +10,6 @@ export function doneText(line: ContainmentLine, zone: string): string {
   const by = line.done_by ? ` by ${line.done_by}` : '';
   const at = line.done_at ? ` at ${formatInstant(line.done_at, zone)}` : '';
   return `Done${by}${at}`;
-}
-
-/** A row's save state, shown beside it. */
-export type RowSave = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; message: string };
-
-export function saveText(s: RowSave): string {
-  switch (s.kind) {
-    case 'idle':
-      return '';
-    case 'saving':
-      return 'Saving…';
-    case 'saved':
-      return 'Saved';
-    case 'failed':
-      return 'Not saved';
-  }
-}
-
-/** Why a row was not saved (shown under it), or null. */
-export function failureOf(s: RowSave | undefined): string | null {
-  return s?.kind === 'failed' ? s.message : null;
 }
 
 /** How many areas are settled (done or not needed) out of all. */

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "deadlines",
             "pdf",
             "seal",
+            "trace",
         ],
     ),
     ("the record", &["incident", "people", "profile"]),

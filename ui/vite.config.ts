@@ -17,5 +17,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // tokens.test.ts reads the stylesheet's text (vitest empties CSS unless told).
+    css: { include: [/app\.css/] },
   },
 });

@@ -5,11 +5,11 @@
 
 mod common;
 
+use common::fuzz::{budget, Mutator};
 use common::*;
 use firebreak_core::incident::fields::{parse_instant, LATEST_YEAR};
 use firebreak_core::phases::affected::{self, ObjectQuery};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
 
 const GOOD_CSV: &str = "system,object_type,object_id,action,occurred_at,status,recovery_action,evidence\n\
                         Salesforce,record,ACC-1,changed,2026-03-01T10:00:00Z,open,roll_back,run-1 line 2\n\
@@ -38,72 +38,18 @@ const PIECES: &[&[u8]] = &[
     b"system",
 ];
 
-struct Budget {
-    seed: u64,
-    until: Option<Instant>,
-    cases: u64,
-}
-
-/// `FUZZ_SECONDS` runs for that long; otherwise a fixed number of cases.
-fn budget(default_cases: u64) -> Budget {
-    let seed = std::env::var("FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_f12e);
-    let seconds: Option<u64> = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok());
-    Budget { seed, until: seconds.map(|s| Instant::now() + Duration::from_secs(s)), cases: default_cases }
-}
-
-impl Budget {
-    fn more(&self, tried: u64) -> bool {
-        match self.until {
-            Some(t) => Instant::now() < t,
-            None => tried < self.cases,
-        }
-    }
-}
-
-fn mutate(rng: &mut fastrand::Rng, seed: &[u8]) -> Vec<u8> {
-    let mut out = seed.to_vec();
-    for _ in 0..rng.usize(1..8) {
-        let at = rng.usize(0..=out.len());
-        match rng.u8(0..6) {
-            0 if !out.is_empty() => {
-                let i = rng.usize(0..out.len());
-                out[i] = rng.u8(..);
-            }
-            1 => {
-                let piece = PIECES[rng.usize(0..PIECES.len())];
-                out.splice(at..at, piece.iter().copied());
-            }
-            2 if at < out.len() => {
-                let end = rng.usize(at..=out.len());
-                out.drain(at..end);
-            }
-            3 => {
-                // A long run: a huge field or a huge line.
-                let byte = [b'x', b'"', b',', b'\n'][rng.usize(0..4)];
-                out.splice(at..at, std::iter::repeat_n(byte, rng.usize(1..200_000)));
-            }
-            4 if !out.is_empty() => {
-                let from = rng.usize(0..out.len());
-                let end = rng.usize(from..=out.len().min(from + 64));
-                let copy = out[from..end].to_vec();
-                out.splice(at..at, copy);
-            }
-            _ => out.truncate(at),
-        }
-    }
-    out
-}
+const MUTATOR: Mutator = Mutator { pieces: PIECES, long_bytes: b"x\",\n", long_max: 200_000, copy_max: 64 };
 
 #[test]
 fn the_importer_imports_whole_or_refuses_with_nothing_left_and_never_panics() {
-    let budget = budget(100);
+    let budget = budget(0x5eed_f12e, 100);
     let db = db();
     let inc = open_incident(&db, "Fuzzed imports");
     let mut rng = fastrand::Rng::with_seed(budget.seed);
     let (mut tried, mut accepted, mut panics) = (0u64, 0u64, Vec::new());
     while budget.more(tried) {
         tried += 1;
-        let input = mutate(&mut rng, GOOD_CSV.as_bytes());
+        let input = MUTATOR.mutate(&mut rng, GOOD_CSV.as_bytes());
         let before = affected::list(&db.store, &inc.id, &ObjectQuery::default()).unwrap().total_matching;
         let outcome = catch_unwind(AssertUnwindSafe(|| affected::import_csv(&db.store, &dana(), &inc.id, &input[..])));
         let after = affected::list(&db.store, &inc.id, &ObjectQuery::default()).unwrap().total_matching;
@@ -134,7 +80,7 @@ fn the_importer_imports_whole_or_refuses_with_nothing_left_and_never_panics() {
 
 #[test]
 fn the_time_parser_accepts_only_zoned_rfc3339_up_to_its_last_year_and_round_trips() {
-    let budget = budget(20_000);
+    let budget = budget(0x5eed_f12e, 20_000);
     let seeds = [
         "2026-11-20T14:30:00Z",
         "2026-11-20T14:30:00.123456+05:30",
@@ -147,7 +93,7 @@ fn the_time_parser_accepts_only_zoned_rfc3339_up_to_its_last_year_and_round_trip
     while budget.more(tried) {
         tried += 1;
         let seed = seeds[rng.usize(0..seeds.len())];
-        let mut input = mutate(&mut rng, seed.as_bytes());
+        let mut input = MUTATOR.mutate(&mut rng, seed.as_bytes());
         input.truncate(200);
         let text = String::from_utf8_lossy(&input).into_owned();
         match catch_unwind(|| parse_instant(&text)) {

@@ -37,6 +37,9 @@ pub(super) struct LineReader<R> {
     max: usize,
     number: u64,
     next_offset: u64,
+    /// The last line was cut at the limit: the rest of it is skipped before the next line is read, and only then,
+    /// so a caller that refuses the file at that line reads no further (an endless line is never read to its end).
+    overlong: bool,
 }
 
 /// One line as read: its place, and its text or why it has none.
@@ -48,12 +51,15 @@ pub(super) struct RawLine<'a> {
 
 impl<R: BufRead> LineReader<R> {
     pub fn new(input: R, max: usize) -> Self {
-        LineReader { input, buf: Vec::new(), max, number: 0, next_offset: 0 }
+        LineReader { input, buf: Vec::new(), max, number: 0, next_offset: 0, overlong: false }
     }
 
     /// The next line without its line end, or `None` at the end of the input.
     pub fn next_line(&mut self) -> Result<Option<RawLine<'_>>> {
         self.buf.clear();
+        if std::mem::take(&mut self.overlong) {
+            self.next_offset += self.drain_line()?;
+        }
         let limit = self.max as u64 + 1;
         let read = std::io::Read::take(&mut self.input, limit).read_until(b'\n', &mut self.buf)?;
         if read == 0 {
@@ -63,7 +69,7 @@ impl<R: BufRead> LineReader<R> {
         let offset = self.next_offset;
         self.next_offset += read as u64;
         if self.buf.len() > self.max && self.buf.last() != Some(&b'\n') {
-            self.next_offset += self.drain_line()?;
+            self.overlong = true;
             let reason = format!("the line is longer than {}, the most Firebreak reads in one line", size(self.max));
             return Ok(Some(RawLine { number: self.number, offset, text: Err(reason) }));
         }

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod fuzz;
 pub mod rich;
 
 use firebreak_core::incident::{self, Incident, IncidentFields};

@@ -4,6 +4,9 @@ import type { CommunicationView } from './bindings/CommunicationView';
 import {
   approveRefusal,
   checkRequired,
+  checkSent,
+  draftChanges,
+  draftUnsaved,
   draftRefusal,
   editWarning,
   messageStage,
@@ -120,5 +123,39 @@ describe('required decision', () => {
     const notDerived = view(null, { derived_required: false, required: false });
     expect(checkRequired(notDerived, true, '')).toMatchObject({ ok: false });
     expect(checkRequired(view(null), true, '')).toEqual({ ok: true, reason: null });
+  });
+});
+
+describe('saving the editor', () => {
+  const stored = { text: 'Hello security', whenToTell: 'now', owner: 'Ana' };
+  it('sees nothing unsaved in what is stored, whitespace aside', () => {
+    expect(draftUnsaved(view(comm()), stored)).toBe(false);
+    expect(draftUnsaved(view(comm()), { ...stored, owner: ' Ana ' })).toBe(false);
+    expect(draftUnsaved(view(comm()), { ...stored, whenToTell: 'tomorrow' })).toBe(true);
+    expect(draftUnsaved(view(null), { text: '', whenToTell: 'now', owner: '' })).toBe(false);
+  });
+  it('sends only what changed', () => {
+    expect(draftChanges(view(comm()), { ...stored, owner: 'Ben' })).toEqual({
+      required: null,
+      required_because: null,
+      when_to_tell: null,
+      message: null,
+      owner: 'Ben',
+    });
+    expect(draftChanges(view(comm()), { ...stored, text: 'Hi' })).toMatchObject({ message: 'Hi', owner: null });
+  });
+});
+
+describe('marking sent', () => {
+  it('needs when and how, each beside its field', () => {
+    expect(checkSent('', ' ', 'UTC')).toEqual({
+      ok: false,
+      errors: { sent_at: 'Enter when the message was sent.', via: 'Say how it was sent (email, call, status page…).' },
+    });
+    const unreadable = checkSent('not a time', 'email', 'UTC');
+    expect(unreadable).toMatchObject({ ok: false, errors: { sent_at: expect.any(String) } });
+  });
+  it('gives the instant in UTC', () => {
+    expect(checkSent('2026-03-29 14:05', 'email', 'UTC')).toEqual({ ok: true, utc: '2026-03-29T14:05:00Z' });
   });
 });

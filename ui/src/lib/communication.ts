@@ -3,7 +3,8 @@
 
 import type { Communication } from './bindings/Communication';
 import type { CommunicationView } from './bindings/CommunicationView';
-import { formatInstant } from './time';
+import type { EditCommunication } from './bindings/EditCommunication';
+import { formatInstant, parseTimeInput } from './time';
 
 export type MessageStage = 'none' | 'drafted' | 'approved' | 'sent';
 
@@ -91,4 +92,44 @@ export function checkRequired(view: CommunicationView, required: boolean, reason
     return { ok: false, message: `Say why ${view.label} must be told: the record does not show it.` };
   }
   return { ok: true, reason: null };
+}
+
+/** What the editor holds for one message: its text, when to tell and who owns it. */
+export interface MessageDraft {
+  text: string;
+  whenToTell: string;
+  owner: string;
+}
+
+/** Whether the editor holds anything not yet saved. */
+export function draftUnsaved(view: CommunicationView, d: MessageDraft): boolean {
+  return (
+    textChanged(view, d.text) ||
+    d.whenToTell.trim() !== view.when_to_tell.trim() ||
+    d.owner.trim() !== (view.communication?.owner ?? '').trim()
+  );
+}
+
+/** The edit that saves the editor: only what changed is sent, so an untouched field keeps its stored value. */
+export function draftChanges(view: CommunicationView, d: MessageDraft): EditCommunication {
+  return {
+    required: null,
+    required_because: null,
+    when_to_tell: d.whenToTell.trim() !== view.when_to_tell.trim() ? d.whenToTell : null,
+    message: textChanged(view, d.text) ? d.text : null,
+    owner: d.owner.trim() !== (view.communication?.owner ?? '').trim() ? d.owner : null,
+  };
+}
+
+export type SentCheck = { ok: true; utc: string } | { ok: false; errors: Record<string, string> };
+
+/** Checks "Mark sent" before it is sent: when (in the user's zone) and how, each refused beside its own field. */
+export function checkSent(sentAt: string, via: string, zone: string): SentCheck {
+  const at = parseTimeInput(sentAt, zone);
+  const errors: Record<string, string> = {};
+  if (!at.ok) errors.sent_at = at.message;
+  else if (at.utc === null) errors.sent_at = 'Enter when the message was sent.';
+  if (via.trim() === '') errors.via = 'Say how it was sent (email, call, status page…).';
+  if (Object.keys(errors).length > 0 || !at.ok || at.utc === null) return { ok: false, errors };
+  return { ok: true, utc: at.utc };
 }

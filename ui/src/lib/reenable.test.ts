@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReenableSignoff } from './bindings/ReenableSignoff';
 import type { ReenableView } from './bindings/ReenableView';
-import { answerProblem, checkSignoff, retirement, shortHash, signoffBlock, steps } from './reenable';
+import { answerProblem, checkFirstRun, checkSignoff, retirement, shortHash, signoffBlock, steps } from './reenable';
 
 const STAGES = [
   { key: 'read_only', label: 'Read-only' },
@@ -75,5 +75,13 @@ describe('answers and sign-off form', () => {
       },
     });
     expect(checkSignoff('Ana', 'Approve read-only')).toEqual({ ok: true });
+  });
+});
+
+describe('first monitored run', () => {
+  it('needs a time, read in the user zone', () => {
+    expect(checkFirstRun(' ', 'UTC')).toEqual({ ok: false, message: 'Enter when the first run was watched.' });
+    expect(checkFirstRun('soon', 'UTC')).toMatchObject({ ok: false });
+    expect(checkFirstRun('2026-03-29 14:05', 'UTC')).toEqual({ ok: true, utc: '2026-03-29T14:05:00Z' });
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ariaSort, countEntries, emptyFilters, filterKey, isFiltered, nextSort, pasteProblem, toQuery } from './affected';
+import {
+  ariaSort,
+  countActive,
+  countEntries,
+  draftProblems,
+  emptyFilters,
+  filterKey,
+  isFiltered,
+  nextSort,
+  pasteProblem,
+  toggleCount,
+  toQuery,
+} from './affected';
 
 describe('filters and query', () => {
   it('builds a page query from the filters', () => {
@@ -70,5 +82,27 @@ describe('countEntries', () => {
       { key: 'changed', label: 'CHANGED', n: 3 },
       { key: '', label: '(none)', n: 1 },
     ]);
+  });
+});
+
+describe('counts as filters', () => {
+  it('filters by a clicked count and stops on a second click, leaving the other groups', () => {
+    const byErp = toggleCount({ ...emptyFilters(), status: 'open' }, 'system', 'ERP');
+    expect([byErp.system, byErp.status]).toEqual(['ERP', 'open']);
+    expect(countActive(byErp, 'system', 'ERP')).toBe(true);
+    expect(countActive(byErp, 'action', 'ERP')).toBe(false);
+    expect(toggleCount(byErp, 'system', 'ERP').system).toBeNull();
+    expect(toggleCount(byErp, 'action', 'sent')).toMatchObject({ system: 'ERP', action: 'sent' });
+  });
+});
+
+describe('an object added by hand', () => {
+  it('needs its system, type and ID', () => {
+    expect(Object.keys(draftProblems({ system: ' ', object_type: '', object_id: '' }))).toEqual([
+      'system',
+      'object_type',
+      'object_id',
+    ]);
+    expect(draftProblems({ system: 'ERP', object_type: 'invoice', object_id: 'INV-1' })).toEqual({});
   });
 });

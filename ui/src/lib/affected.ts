@@ -93,3 +93,38 @@ export function countEntries(
 ): { key: string; label: string; n: number }[] {
   return counts.map(([key, n]) => ({ key, label: key === '' ? '(none)' : label(key), n }));
 }
+
+export type CountGroup = 'system' | 'action' | 'status';
+
+/** The filter a count filters by, or null when none is set. */
+function filterOf(f: Filters, group: CountGroup): string | null {
+  return group === 'system' ? f.system : group === 'action' ? f.action : f.status;
+}
+
+/** Whether clicking that count has filtered the table by it. */
+export function countActive(f: Filters, group: CountGroup, key: string): boolean {
+  return filterOf(f, group) === key;
+}
+
+/** Clicking a count: filters by it, or, when it already does, stops filtering by that group. */
+export function toggleCount(f: Filters, group: CountGroup, key: string): Filters {
+  const value = countActive(f, group, key) ? null : key;
+  if (group === 'system') return { ...f, system: value };
+  if (group === 'action') return { ...f, action: value as AgentAction | null };
+  return { ...f, status: value as ObjectStatus | null };
+}
+
+export interface DraftObject {
+  system: string;
+  object_type: string;
+  object_id: string;
+}
+
+/** What an object added by hand still lacks, by field (empty: it can be added). */
+export function draftProblems(d: DraftObject): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (d.system.trim() === '') errors.system = 'Enter the system (e.g. Salesforce).';
+  if (d.object_type.trim() === '') errors.object_type = 'Enter the kind of object (e.g. invoice).';
+  if (d.object_id.trim() === '') errors.object_id = 'Enter the object’s ID in that system.';
+  return errors;
+}

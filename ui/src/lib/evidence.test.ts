@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FileCheck } from './bindings/FileCheck';
 import type { FileCheckStatus } from './bindings/FileCheckStatus';
-import { checksByFile, summarise, summaryText } from './evidence';
+import type { EvidenceKindState } from './bindings/EvidenceKindState';
+import { afterReload, attachedText, checksByFile, summarise, summaryText } from './evidence';
 
 function check(id: string, status: FileCheckStatus): FileCheck {
   return {
@@ -33,5 +34,33 @@ describe('re-verification summary', () => {
     expect(summaryText({ unchanged: 1, changed: 0, missing: 0 })).toBe('The file matches its SHA-256.');
     expect(summaryText({ unchanged: 1, changed: 1, missing: 2 })).toMatch(/^1 changed and 2 missing of 4 files\./);
     expect(summaryText({ unchanged: 0, changed: 0, missing: 0 })).toMatch(/no files/);
+  });
+});
+
+describe('a reload', () => {
+  const stored = (kind: EvidenceKindState['kind'], status: EvidenceKindState['status'], reason = ''): EvidenceKindState => ({
+    kind,
+    status,
+    reason,
+    files: 0,
+    item: null,
+  });
+
+  it('keeps the drafts not saved yet with their typed reason, and shows the stored reason of the others', () => {
+    const r = afterReload(
+      [stored('run_record', 'not_applicable', 'none kept'), stored('connector_logs', 'required')],
+      { run_record: 'not_applicable', connector_logs: 'not_applicable' },
+      { run_record: 'typed', connector_logs: 'no connec' },
+    );
+    expect(r.drafts).toEqual({ connector_logs: 'not_applicable' });
+    expect(r.reasons).toEqual({ run_record: 'none kept', connector_logs: 'no connec' });
+  });
+});
+
+describe('attach text', () => {
+  it('names what was attached, before any failure', () => {
+    expect(attachedText(['a.json', 'b.log'], 'Tool-call trace', null)).toBe('Attached a.json, b.log to tool-call trace.');
+    expect(attachedText(['a.json'], 'Tool-call trace', 'b.log: not found')).toBe('Attached a.json. b.log: not found');
+    expect(attachedText([], 'Tool-call trace', 'not found')).toBe('not found');
   });
 });

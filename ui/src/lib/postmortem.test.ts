@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Postmortem } from './bindings/Postmortem';
 import type { TimelineEvent } from './bindings/TimelineEvent';
+import type { RemediationItem } from './bindings/RemediationItem';
 import {
+  blankRemediation,
+  editOf,
   formChanged,
   formOf,
   parseDueDate,
   parseImpact,
   postmortemOf,
+  remediationProblems,
+  remediationUpdate,
   timelineDays,
   toggled,
   trimWhys,
@@ -113,5 +118,41 @@ describe('due date', () => {
     expect(parseDueDate('2026-12-31')).toEqual({ ok: true, value: '2026-12-31' });
     expect(parseDueDate('2026-02-30')).toMatchObject({ ok: false });
     expect(parseDueDate('31/12/2026')).toMatchObject({ ok: false });
+  });
+});
+
+describe('remediation', () => {
+  const item: RemediationItem = {
+    id: 'r1',
+    incident: 'i1',
+    control_type: 'input_freshness',
+    description: 'Refuse stale price lists',
+    owner: 'Lee Chen',
+    due_date: '2026-12-31',
+    status: 'open',
+  };
+
+  it('says what a new item lacks, by field', () => {
+    expect(Object.keys(remediationProblems(blankRemediation()))).toEqual(['control_type', 'description', 'owner']);
+    expect(remediationProblems({ control: 'input_freshness', description: 'x', owner: 'y', due: '2026-02-30' })).toEqual({
+      due_date: '2026-02-30 is not a real date.',
+    });
+    expect(remediationProblems({ control: 'input_freshness', description: 'x', owner: 'y', due: '' })).toEqual({});
+  });
+
+  it('sends only what the edit changed', () => {
+    expect(remediationUpdate(item, editOf(item), item.due_date)).toEqual({
+      status: null,
+      owner: null,
+      due_date: null,
+      description: null,
+    });
+    const edit = { ...editOf(item), status: 'done' as const, owner: ' Lee Chen ' };
+    expect(remediationUpdate(item, edit, '2027-01-15')).toEqual({
+      status: 'done',
+      owner: null,
+      due_date: '2027-01-15',
+      description: null,
+    });
   });
 });

@@ -1,6 +1,10 @@
 // Postmortem form logic: the impact numbers as typed, the five whys, the timeline grouped by day, due dates.
 
+import type { ControlType } from './bindings/ControlType';
 import type { Postmortem } from './bindings/Postmortem';
+import type { RemediationItem } from './bindings/RemediationItem';
+import type { RemediationStatus } from './bindings/RemediationStatus';
+import type { RemediationUpdate } from './bindings/RemediationUpdate';
 import type { TimelineEvent } from './bindings/TimelineEvent';
 import { utcToWallText, zoneAbbreviation } from './time';
 
@@ -191,4 +195,47 @@ export function parseDueDate(text: string): DateParse {
     return { ok: false, message: `${t} is not a real date.` };
   }
   return { ok: true, value: t };
+}
+
+export interface NewRemediation {
+  control: ControlType | '';
+  description: string;
+  owner: string;
+  due: string;
+}
+
+export function blankRemediation(): NewRemediation {
+  return { control: '', description: '', owner: '', due: '' };
+}
+
+/** What a new remediation item still lacks, by field (empty: it can be added). */
+export function remediationProblems(item: NewRemediation): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const due = parseDueDate(item.due);
+  if (item.control === '') errors.control_type = 'Pick the kind of control this fix adds.';
+  if (item.description.trim() === '') errors.description = 'Describe the fix.';
+  if (item.owner.trim() === '') errors.owner = 'Name the owner of this fix.';
+  if (!due.ok) errors.due_date = due.message;
+  return errors;
+}
+
+export interface RemediationEdit {
+  description: string;
+  owner: string;
+  due: string;
+  status: RemediationStatus;
+}
+
+export function editOf(item: RemediationItem): RemediationEdit {
+  return { description: item.description, owner: item.owner, due: item.due_date ?? '', status: item.status };
+}
+
+/** The update to send: only what the edit changed (null: keep), so an edit never overwrites another's change. */
+export function remediationUpdate(item: RemediationItem, edit: RemediationEdit, due: string | null): RemediationUpdate {
+  return {
+    status: edit.status !== item.status ? edit.status : null,
+    owner: edit.owner.trim() !== item.owner ? edit.owner : null,
+    due_date: due !== item.due_date ? due : null,
+    description: edit.description.trim() !== item.description ? edit.description : null,
+  };
 }

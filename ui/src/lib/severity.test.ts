@@ -7,6 +7,7 @@ import {
   formFromAssessment,
   isLower,
   newestFirst,
+  questionGroups,
   reasonError,
   shortLevel,
   triggerLabels,
@@ -94,5 +95,15 @@ describe('history and labels', () => {
   it('names levels and triggers in plain words', () => {
     expect(shortLevel('sev0')).toBe('Sev 0');
     expect(triggerLabels(RUBRIC, ['material_harm', 'gone'])).toEqual(['Q material_harm?', 'gone']);
+  });
+});
+
+describe('question groups', () => {
+  it('puts each question in one block: level setters, raisers, then the pause-only ones', () => {
+    const groups = questionGroups(RUBRIC);
+    expect(groups.map((g) => g.title)).toEqual(['What happened', 'What makes it worse', 'For the pause']);
+    expect(groups[0].items.map((x) => x.key)).toEqual(RUBRIC.slice(0, 9).map((x) => x.key));
+    expect(groups[1].items.map((x) => x.key)).toEqual(['sensitive_domain', 'irreversible']);
+    expect(groups[2].items.map((x) => x.key)).toEqual(['still_running', 'root_cause_unknown', 'could_repeat']);
   });
 });

@@ -69,3 +69,31 @@ export function newestFirst(history: readonly SeverityAssessment[]): SeverityAss
 export function triggerLabels(questions: readonly SeverityQuestion[], keys: readonly string[]): string[] {
   return keys.map((k) => questions.find((q) => q.key === k)?.question ?? k);
 }
+
+/** A block of the rubric as the screen asks it: a title, how its answers count, and its questions. */
+export interface QuestionGroup {
+  title: string;
+  hint: string;
+  items: SeverityQuestion[];
+}
+
+/** The rubric in three blocks: what sets a level, what raises it, and what only shapes the pause. */
+export function questionGroups(questions: readonly SeverityQuestion[]): QuestionGroup[] {
+  return [
+    {
+      title: 'What happened',
+      hint: 'Each “yes” suggests a level. The most severe one counts.',
+      items: questions.filter((q) => q.level !== null),
+    },
+    {
+      title: 'What makes it worse',
+      hint: 'A “yes” to either raises the suggestion one level (once).',
+      items: questions.filter((q) => q.raises),
+    },
+    {
+      title: 'For the pause',
+      hint: 'These do not change the level; they tell you how broadly to pause.',
+      items: questions.filter((q) => q.level === null && !q.raises),
+    },
+  ];
+}

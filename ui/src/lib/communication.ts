@@ -4,7 +4,7 @@
 import type { Communication } from './bindings/Communication';
 import type { CommunicationView } from './bindings/CommunicationView';
 import type { EditCommunication } from './bindings/EditCommunication';
-import { formatInstant, parseTimeInput } from './time';
+import { formatInstant, requireTime } from './time';
 
 export type MessageStage = 'none' | 'drafted' | 'approved' | 'sent';
 
@@ -125,11 +125,10 @@ export type SentCheck = { ok: true; utc: string } | { ok: false; errors: Record<
 
 /** Checks "Mark sent" before it is sent: when (in the user's zone) and how, each refused beside its own field. */
 export function checkSent(sentAt: string, via: string, zone: string): SentCheck {
-  const at = parseTimeInput(sentAt, zone);
+  const at = requireTime(sentAt, zone, 'Enter when the message was sent.');
   const errors: Record<string, string> = {};
   if (!at.ok) errors.sent_at = at.message;
-  else if (at.utc === null) errors.sent_at = 'Enter when the message was sent.';
   if (via.trim() === '') errors.via = 'Say how it was sent (email, call, status page…).';
-  if (Object.keys(errors).length > 0 || !at.ok || at.utc === null) return { ok: false, errors };
+  if (!at.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, utc: at.utc };
 }

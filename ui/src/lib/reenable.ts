@@ -4,7 +4,7 @@ import type { Choice } from './bindings/Choice';
 import type { ReenableAnswerValue } from './bindings/ReenableAnswerValue';
 import type { ReenableSignoff } from './bindings/ReenableSignoff';
 import type { ReenableView } from './bindings/ReenableView';
-import { parseTimeInput } from './time';
+import { requireTime, type RequiredTime } from './time';
 
 export type StepState = 'signed' | 'next' | 'later' | 'stopped';
 
@@ -69,14 +69,9 @@ export function checkSignoff(approver: string, statement: string): SignoffCheck 
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true };
 }
 
-export type FirstRunCheck = { ok: true; utc: string } | { ok: false; message: string };
-
 /** Checks when the first monitored run was watched, typed in the user's zone. */
-export function checkFirstRun(text: string, zone: string): FirstRunCheck {
-  const at = parseTimeInput(text, zone);
-  if (!at.ok) return { ok: false, message: at.message };
-  if (at.utc === null) return { ok: false, message: 'Enter when the first run was watched.' };
-  return { ok: true, utc: at.utc };
+export function checkFirstRun(text: string, zone: string): RequiredTime {
+  return requireTime(text, zone, 'Enter when the first run was watched.');
 }
 
 /** How a part of the screen sends a change: the screen runs it, reloads and tells the page; `fields` puts a refusal

@@ -3,6 +3,7 @@ import {
   formatInstant,
   nowWallText,
   parseTimeInput,
+  requireTime,
   sameInstant,
   utcToWallText,
   wallTimeToUtc,
@@ -140,5 +141,18 @@ describe('zone abbreviations', () => {
     expect(formatInstant('2026-01-15T12:00:00Z', 'Europe/Berlin')).toBe('2026-01-15 13:00 CET');
     expect(formatInstant('2026-07-15T12:00:00Z', 'Europe/London')).toBe('2026-07-15 13:00 BST');
     expect(formatInstant('2026-07-15T12:00:00Z', 'Asia/Kolkata')).toBe('2026-07-15 17:30 GMT+5:30');
+  });
+});
+
+describe('requireTime', () => {
+  it('refuses an empty field with the message given, and a bad one with the parser’s', () => {
+    expect(requireTime('  ', 'UTC', 'Enter when it happened.')).toEqual({ ok: false, message: 'Enter when it happened.' });
+    const bad = requireTime('yesterday', 'UTC', 'Enter when it happened.');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.message).toContain('YYYY-MM-DD HH:MM');
+  });
+
+  it('gives the UTC instant of a filled field', () => {
+    expect(requireTime('2026-03-29 14:05', 'Europe/Berlin', 'x')).toEqual({ ok: true, utc: '2026-03-29T12:05:00Z' });
   });
 });

@@ -204,6 +204,16 @@ export function parseTimeInput(text: string, zone: string): ParsedTime {
   return note ? { ok: true, utc: toRfc3339Utc(r.utcMs), note } : { ok: true, utc: toRfc3339Utc(r.utcMs) };
 }
 
+export type RequiredTime = { ok: true; utc: string } | { ok: false; message: string };
+
+/** A time field that must be filled: `parseTimeInput`, with `missing` as the refusal when it is empty. */
+export function requireTime(text: string, zone: string, missing: string): RequiredTime {
+  const parsed = parseTimeInput(text, zone);
+  if (!parsed.ok) return parsed;
+  if (parsed.utc === null) return { ok: false, message: missing };
+  return { ok: true, utc: parsed.utc };
+}
+
 /** The current time as wall-clock text in `zone`, to fill a field with "Now". */
 export function nowWallText(zone: string, nowMs: number = Date.now()): string {
   const w = wallTimeAt(nowMs, zone);

@@ -96,6 +96,7 @@ crate::choices!(
         DueOverride => ("due_override", "due-time override"),
         Notification => ("notification", "regulatory notification"),
         Document => ("document", "generated document"),
+        TraceImport => ("trace_import", "trace import"),
     }
 );
 

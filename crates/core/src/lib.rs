@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod error;
 pub mod incident;
 pub mod input;
+pub mod investigation;
 pub mod outfile;
 pub mod pdf;
 pub mod people;

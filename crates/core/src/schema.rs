@@ -17,6 +17,7 @@ static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
         crate::phases::schema(3),
         vec![crate::report::SCHEMA_V4],
         vec![crate::seal::SCHEMA_V5],
+        vec![crate::investigation::SCHEMA_V6],
     ]
 });
 

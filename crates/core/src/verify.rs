@@ -38,6 +38,8 @@ pub enum ProblemKind {
     SealInvalid,
     /// A seal was made with another key than this installation's.
     SealForeign,
+    /// An imported trace's runs or steps differ from what the import wrote (changed, added or deleted rows).
+    TraceRowsChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -230,7 +232,10 @@ fn check(conn: &Connection, outside: &[Outside], progress: &mut dyn FnMut(Verify
         (Entity::Person, people::stored_records()),
         (Entity::Settings, profile::stored_records(conn)?),
     ];
-    for table in crate::phases::tables().chain(crate::report::TABLES.iter().copied()) {
+    let tables = crate::phases::tables()
+        .chain(crate::report::TABLES.iter().copied())
+        .chain(crate::investigation::TABLES.iter().copied());
+    for table in tables {
         sources.push((table.entity, table.stored_records()));
     }
     let mut walk = |entity: &str, source: Option<(Entity, StoredRecords)>| -> Result<()> {
@@ -252,6 +257,7 @@ fn check(conn: &Connection, outside: &[Outside], progress: &mut dyn FnMut(Verify
         walk(&entity, None)?;
     }
     problems.extend(value_problems);
+    problems.extend(trace_problems(conn)?);
 
     let (seal_problems, latest_seal) = seal_problems(&kept, outside, &claimed, &found);
     problems.extend(seal_problems);
@@ -441,6 +447,42 @@ fn unaudited(conn: &Connection, entity: Entity, id: &str, fields: &[(String, Opt
             entity.label()
         ),
     }
+}
+
+/// Imported traces whose rows no longer hash to the digest their (audited) import recorded, and rows that belong to
+/// no import.
+fn trace_problems(conn: &Connection) -> Result<Vec<Problem>> {
+    let (changed, strays) = crate::investigation::changed_rows(conn)?;
+    let mut problems = Vec::new();
+    for c in changed {
+        let incident = incident::display_id(conn, &c.incident).unwrap_or_else(|| c.incident.clone());
+        problems.push(Problem {
+            kind: ProblemKind::TraceRowsChanged,
+            seq: None,
+            entity: Some(Entity::TraceImport),
+            record: Some(incident.clone()),
+            field: None,
+            message: format!(
+                "The trace import {} of {incident} no longer holds the runs and steps it wrote: steps were changed, \
+                 added or deleted outside Firebreak. The evidence file ({}) still holds the original.",
+                c.import, c.file
+            ),
+        });
+    }
+    for import in strays {
+        problems.push(Problem {
+            kind: ProblemKind::TraceRowsChanged,
+            seq: None,
+            entity: Some(Entity::TraceImport),
+            record: None,
+            field: None,
+            message: format!(
+                "Trace steps or runs name an import {import} that Firebreak never made: they were added outside \
+                 Firebreak."
+            ),
+        });
+    }
+    Ok(problems)
 }
 
 /// The record in human terms for messages.

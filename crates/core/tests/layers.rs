@@ -25,7 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("the record", &["incident", "people", "profile"]),
-    ("the phases", &["phases"]),
+    ("the phases", &["phases", "investigation"]),
     ("gates and guidance", &["phases::guidance"]),
     ("verify, documents, start-up, schema", &["verify", "report", "startup", "schema"]),
 ];

@@ -21,8 +21,9 @@ pub use detect::detect;
 pub use record::{Format, Origin, Run, Step, StepKind};
 
 use crate::error::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::BufRead;
+use ts_rs::TS;
 
 /// The longest JSON line read; a longer one is refused rather than buffered without bound.
 pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
@@ -46,8 +47,10 @@ impl Default for Options {
 }
 
 /// A line (or OTLP span) left out because it could not be read, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "Skipped.ts")]
 pub struct Skipped {
+    #[ts(type = "number")]
     pub line: u64,
     pub reason: String,
 }

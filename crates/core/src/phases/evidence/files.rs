@@ -79,7 +79,29 @@ pub fn attach_at_most(
     max_bytes: u64,
 ) -> Result<EvidenceFile> {
     actor.validate()?;
-    // Refuse an unknown incident before copying anything.
+    let copied = copy_at_most(store, key, source, max_bytes)?;
+    // If this write fails, the copy just made stays in the evidence folder. That is harmless: the folder is
+    // content-addressed, so the copy is exactly the content its name says, and attaching the file again reuses it.
+    store.write(actor, |tx| {
+        let incident = incident::find(tx, key)?;
+        record_copy(tx, &incident, kind, &copied, note)
+    })
+}
+
+/// A file copied into the evidence folder and not yet recorded: [`record_copy`] records it inside a write, so a
+/// caller can record it together with what it reads from it (a trace import) or not at all.
+#[derive(Debug, Clone)]
+pub struct Copied {
+    pub sha256: String,
+    pub size: u64,
+    pub original_name: String,
+    /// `, via a link to …` when the source was a symbolic link, for the custody log.
+    link: String,
+}
+
+/// Copies a regular file of at most `max_bytes` into the evidence folder (see [`attach_at_most`]), refusing an
+/// unknown incident before anything is copied.
+pub fn copy_at_most(store: &Store, key: &str, source: &Path, max_bytes: u64) -> Result<Copied> {
     incident::find(&store.connect()?, key)?;
     let original_name = source.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
         Error::invalid(
@@ -93,35 +115,41 @@ pub fn attach_at_most(
     }
     let link = opened.target.as_ref().map(|t| format!(", via a link to {}", t.display())).unwrap_or_default();
     let (sha256, size) = copy_in(store, source, opened.file, max_bytes)?;
-    // If this write fails, the copy just made stays in the evidence folder. That is harmless: the folder is
-    // content-addressed, so the copy is exactly the content its name says, and attaching the file again reuses it.
-    store.write(actor, |tx| {
-        let incident = incident::find(tx, key)?;
-        let file = EvidenceFile {
-            id: record::new_id(),
-            incident: incident.uuid.clone(),
-            kind,
-            sha256: sha256.clone(),
-            size,
-            original_name: original_name.clone(),
-            collected_by: tx.actor().name.clone(),
-            collected_at: tx.at(),
-            note: note.trim().to_string(),
-        };
-        FILES.insert(tx, &file)?;
-        let detail = format!("{original_name}, {size} bytes, sha256 {sha256}{link}");
-        log(tx, &incident, &file.id, CustodyAction::Attached, detail)?;
-        match item_of(tx, &incident, kind)? {
-            Some(item) if item.status == EvidenceStatus::Required => {
-                put_status(tx, &incident, kind, EvidenceStatus::Preserved, &item.reason)?;
-            }
-            Some(_) => {}
-            None => {
-                put_status(tx, &incident, kind, EvidenceStatus::Preserved, "")?;
-            }
+    Ok(Copied { sha256, size, original_name, link })
+}
+
+/// Records a copied file under `kind` with its custody event; a kind that was still required becomes preserved.
+pub fn record_copy(
+    tx: &mut Tx<'_>,
+    incident: &Incident,
+    kind: EvidenceKind,
+    copied: &Copied,
+    note: &str,
+) -> Result<EvidenceFile> {
+    let file = EvidenceFile {
+        id: record::new_id(),
+        incident: incident.uuid.clone(),
+        kind,
+        sha256: copied.sha256.clone(),
+        size: copied.size,
+        original_name: copied.original_name.clone(),
+        collected_by: tx.actor().name.clone(),
+        collected_at: tx.at(),
+        note: note.trim().to_string(),
+    };
+    FILES.insert(tx, &file)?;
+    let detail = format!("{}, {} bytes, sha256 {}{}", copied.original_name, copied.size, copied.sha256, copied.link);
+    log(tx, incident, &file.id, CustodyAction::Attached, detail)?;
+    match item_of(tx, incident, kind)? {
+        Some(item) if item.status == EvidenceStatus::Required => {
+            put_status(tx, incident, kind, EvidenceStatus::Preserved, &item.reason)?;
         }
-        Ok(file)
-    })
+        Some(_) => {}
+        None => {
+            put_status(tx, incident, kind, EvidenceStatus::Preserved, "")?;
+        }
+    }
+    Ok(file)
 }
 
 /// Streams `source` into a temporary file in the evidence folder, then renames it to its hash, so a crash never
@@ -385,7 +413,11 @@ pub fn reverify(store: &Store, actor: &Actor, key: &str) -> Result<Vec<FileCheck
 pub fn files(store: &Store, key: &str) -> Result<Vec<EvidenceFile>> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    FILES.select(&conn, "incident = ?1", &[&incident.row_key()])
+    files_of(&conn, &incident)
+}
+
+pub(crate) fn files_of(conn: &Connection, incident: &Incident) -> Result<Vec<EvidenceFile>> {
+    FILES.select(conn, "incident = ?1", &[&incident.row_key()])
 }
 
 /// The incident's chain-of-custody events, oldest first.
@@ -395,7 +427,7 @@ pub fn custody(store: &Store, key: &str) -> Result<Vec<CustodyEvent>> {
     CUSTODY.select(&conn, "incident = ?1", &[&incident.row_key()])
 }
 
-fn file_of(conn: &Connection, incident: &Incident, file_id: &str) -> Result<EvidenceFile> {
+pub(crate) fn file_of(conn: &Connection, incident: &Incident, file_id: &str) -> Result<EvidenceFile> {
     FILES.get::<EvidenceFile>(conn, file_id.trim())?.filter(|f| f.incident == incident.uuid).ok_or_else(|| {
         Error::not_found(format!(
             "No evidence file {} on {}. `firebreak evidence list {}` shows its files and their IDs.",
@@ -406,7 +438,13 @@ fn file_of(conn: &Connection, incident: &Incident, file_id: &str) -> Result<Evid
     })
 }
 
-fn log(tx: &mut Tx<'_>, incident: &Incident, file: &str, action: CustodyAction, detail: String) -> Result<()> {
+pub(crate) fn log(
+    tx: &mut Tx<'_>,
+    incident: &Incident,
+    file: &str,
+    action: CustodyAction,
+    detail: String,
+) -> Result<()> {
     let event = CustodyEvent {
         id: record::new_id(),
         incident: incident.uuid.clone(),

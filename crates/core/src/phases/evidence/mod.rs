@@ -5,9 +5,10 @@
 mod files;
 
 pub use files::{
-    attach, attach_at_most, custody, export, files, open_copy, reverify, stored_path, FileCheck, FileCheckStatus,
-    DEFAULT_MAX_EVIDENCE_BYTES,
+    attach, attach_at_most, copy_at_most, custody, export, files, open_copy, record_copy, reverify, stored_path,
+    Copied, FileCheck, FileCheckStatus, DEFAULT_MAX_EVIDENCE_BYTES,
 };
+pub(crate) use files::{file_of, files_of, log};
 
 use super::{Declaration, Phase, PhaseProgress};
 use crate::audit::{Actor, Entity};
@@ -54,6 +55,7 @@ crate::choices!(
         Verified => ("verified", "Re-verified unchanged"),
         Changed => ("changed", "Found changed"),
         Missing => ("missing", "Found missing"),
+        Imported => ("imported", "Read as a trace"),
     }
 );
 

@@ -1,0 +1,276 @@
+//! Reading imported traces back: the imports, runs and steps of an incident, filtered and paged in SQL so an
+//! incident with a million steps reads one page at a time.
+
+use super::rows::{instant, instant_of};
+use super::{TraceImport, IMPORTS};
+use crate::error::{Error, Result};
+use crate::incident::{self, Incident};
+use crate::store::Store;
+use crate::trace::StepKind;
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How much of a step's arguments, result and error a page carries; [`step`] gives the whole text.
+pub const PREVIEW_CHARS: u64 = 2000;
+
+pub fn imports(store: &Store, key: &str) -> Result<Vec<TraceImport>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    imports_of(&conn, &incident)
+}
+
+pub(crate) fn imports_of(conn: &Connection, incident: &Incident) -> Result<Vec<TraceImport>> {
+    IMPORTS.select(conn, "incident = ?1", &[&incident.row_key()])
+}
+
+/// One run as stored, with how many steps it has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StoredRun.ts")]
+pub struct StoredRun {
+    pub import: String,
+    #[ts(type = "number")]
+    pub index: u64,
+    pub source_id: String,
+    pub agent: Option<String>,
+    pub workflow: Option<String>,
+    pub model: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    #[ts(type = "number")]
+    pub steps: u64,
+    #[ts(type = "number")]
+    pub errors: u64,
+}
+
+pub fn runs(store: &Store, key: &str) -> Result<Vec<StoredRun>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let mut stmt = conn.prepare(
+        "SELECT r.import, r.idx, r.source_id, r.agent, r.workflow, r.model, r.started_at, r.ended_at,
+                (SELECT count(*) FROM trace_steps s WHERE s.import = r.import AND s.run = r.idx),
+                (SELECT count(*) FROM trace_steps s WHERE s.import = r.import AND s.run = r.idx AND s.is_error)
+         FROM trace_runs r JOIN trace_imports i ON i.uuid = r.import
+         WHERE i.incident = ?1 ORDER BY r.started_at NULLS LAST, i.imported_at, r.idx",
+    )?;
+    let rows = stmt.query_map([incident.row_key()], |r| {
+        Ok(StoredRun {
+            import: r.get(0)?,
+            index: r.get::<_, i64>(1)? as u64,
+            source_id: r.get(2)?,
+            agent: r.get(3)?,
+            workflow: r.get(4)?,
+            model: r.get(5)?,
+            started_at: instant_of(r.get(6)?),
+            ended_at: instant_of(r.get(7)?),
+            steps: r.get::<_, i64>(8)? as u64,
+            errors: r.get::<_, i64>(9)? as u64,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Which steps to show. The default is every step of the incident, in time order, a first page of 200.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export_to = "StepFilter.ts")]
+pub struct StepFilter {
+    pub import: Option<String>,
+    /// A run by the ID its file gives it (trace, session or conversation ID).
+    pub run: Option<String>,
+    pub agent: Option<String>,
+    /// The tool's name exactly as the trace gives it.
+    pub tool: Option<String>,
+    pub kind: Option<StepKind>,
+    /// Only steps that failed (an error status, an error result).
+    pub errors_only: bool,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    #[ts(type = "number")]
+    pub offset: u64,
+    /// Steps per page; `None` for 200.
+    #[ts(type = "number | null")]
+    pub limit: Option<u64>,
+}
+
+const DEFAULT_PAGE: u64 = 200;
+/// The most steps one page holds, so no request reads without bound.
+pub const MAX_PAGE: u64 = 10_000;
+
+/// A step as stored, its long texts cut to [`PREVIEW_CHARS`] in a page (see `truncated`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StoredStep.ts")]
+pub struct StoredStep {
+    /// The step's number in the database, stable across reads.
+    #[ts(type = "number")]
+    pub id: i64,
+    pub import: String,
+    /// Its place in the file's order.
+    #[ts(type = "number")]
+    pub seq: u64,
+    /// The run's ID as its file gives it.
+    pub run: String,
+    pub kind: StepKind,
+    pub name: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub agent: Option<String>,
+    pub model: Option<String>,
+    pub tool: Option<String>,
+    pub arguments: Option<String>,
+    pub result: Option<String>,
+    pub is_error: bool,
+    pub error: Option<String>,
+    #[ts(type = "number | null")]
+    pub input_tokens: Option<u64>,
+    #[ts(type = "number | null")]
+    pub output_tokens: Option<u64>,
+    pub cost: Option<f64>,
+    pub source_id: Option<String>,
+    pub parent_source_id: Option<String>,
+    pub call_id: Option<String>,
+    /// Where it is in the evidence file: the line (1-based) and the byte offset of its start.
+    #[ts(type = "number")]
+    pub line: u64,
+    #[ts(type = "number")]
+    pub byte_offset: u64,
+    /// Arguments, result or error were cut to the preview length.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StepPage.ts")]
+pub struct StepPage {
+    pub rows: Vec<StoredStep>,
+    #[ts(type = "number")]
+    pub total_matching: u64,
+}
+
+/// The columns a step is read from; in a page, each long text is cut and followed by whether it was.
+fn select_columns(preview: bool) -> String {
+    let long = |column: &str| {
+        if preview {
+            format!("substr(s.{column}, 1, {PREVIEW_CHARS}), length(s.{column}) > {PREVIEW_CHARS}")
+        } else {
+            format!("s.{column}, 0")
+        }
+    };
+    format!(
+        "s.id, s.import, s.seq, r.source_id, s.kind, s.name, s.at, s.ended_at, s.agent, s.model, s.tool, {}, {}, \
+         s.is_error, {}, s.input_tokens, s.output_tokens, s.cost, s.source_id, s.parent_source_id, s.call_id, \
+         s.line, s.byte_offset",
+        long("arguments"),
+        long("result"),
+        long("error")
+    )
+}
+
+fn read_step(r: &Row<'_>) -> rusqlite::Result<StoredStep> {
+    let kind: String = r.get(4)?;
+    let cut = |i: usize| -> rusqlite::Result<bool> { Ok(r.get::<_, Option<bool>>(i)?.unwrap_or(false)) };
+    let truncated = cut(12)? || cut(14)? || cut(17)?;
+    Ok(StoredStep {
+        id: r.get(0)?,
+        import: r.get(1)?,
+        seq: r.get::<_, i64>(2)? as u64,
+        run: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        // An unknown kind can only come from an edit outside Firebreak, which `verify` reports.
+        kind: StepKind::parse(&kind).unwrap_or(StepKind::Message),
+        name: r.get(5)?,
+        at: instant_of(r.get(6)?),
+        ended_at: instant_of(r.get(7)?),
+        agent: r.get(8)?,
+        model: r.get(9)?,
+        tool: r.get(10)?,
+        arguments: r.get(11)?,
+        result: r.get(13)?,
+        is_error: r.get(15)?,
+        error: r.get(16)?,
+        input_tokens: r.get::<_, Option<i64>>(18)?.map(|n| n as u64),
+        output_tokens: r.get::<_, Option<i64>>(19)?.map(|n| n as u64),
+        cost: r.get(20)?,
+        source_id: r.get(21)?,
+        parent_source_id: r.get(22)?,
+        call_id: r.get(23)?,
+        line: r.get::<_, i64>(24)? as u64,
+        byte_offset: r.get::<_, i64>(25)? as u64,
+        truncated,
+    })
+}
+
+const FROM: &str = "FROM trace_steps s LEFT JOIN trace_runs r ON r.import = s.import AND r.idx = s.run";
+
+/// One page of the incident's steps matching `filter`, in time order (steps without a time after, in file order).
+pub fn steps(store: &Store, key: &str, filter: &StepFilter) -> Result<StepPage> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let mut conditions = vec!["s.import IN (SELECT uuid FROM trace_imports WHERE incident = ?1)".to_string()];
+    let mut params: Vec<Value> = vec![Value::Text(incident.row_key())];
+    let mut add = |condition: &str, value: Value, params: &mut Vec<Value>| {
+        params.push(value);
+        conditions.push(condition.replace('?', &format!("?{}", params.len())));
+    };
+    if let Some(import) = filter.import.as_deref().map(str::trim) {
+        add("s.import = ?", Value::Text(import.to_string()), &mut params);
+    }
+    if let Some(run) = filter.run.as_deref().map(str::trim) {
+        add("r.source_id = ?", Value::Text(run.to_string()), &mut params);
+    }
+    if let Some(agent) = filter.agent.as_deref().map(str::trim) {
+        add("s.agent = ?", Value::Text(agent.to_string()), &mut params);
+    }
+    if let Some(tool) = filter.tool.as_deref().map(str::trim) {
+        add("s.tool = ?", Value::Text(tool.to_string()), &mut params);
+    }
+    if let Some(kind) = filter.kind {
+        add("s.kind = ?", Value::Text(kind.key().to_string()), &mut params);
+    }
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        if from > to {
+            return Err(Error::invalid("from", "The time window ends before it starts. Swap the two times."));
+        }
+    }
+    if filter.from.is_some() {
+        add("s.at >= ?", instant(filter.from), &mut params);
+    }
+    if filter.to.is_some() {
+        add("s.at <= ?", instant(filter.to), &mut params);
+    }
+    if filter.errors_only {
+        conditions.push("s.is_error".into());
+    }
+    let condition = conditions.join(" AND ");
+    let total_matching: i64 = conn.query_row(
+        &format!("SELECT count(*) {FROM} WHERE {condition}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = filter.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE);
+    // SQLite counts in i64: an offset past that is past the end.
+    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT {} {FROM} WHERE {condition} ORDER BY s.at NULLS LAST, s.import, s.seq LIMIT {limit} OFFSET {offset}",
+        select_columns(true)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), read_step)?;
+    Ok(StepPage { rows: rows.collect::<rusqlite::Result<Vec<_>>>()?, total_matching: total_matching as u64 })
+}
+
+/// One step of the incident, with its whole text.
+pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let sql = format!(
+        "SELECT {} {FROM} WHERE s.id = ?1 AND s.import IN (SELECT uuid FROM trace_imports WHERE incident = ?2)",
+        select_columns(false)
+    );
+    conn.query_row(&sql, rusqlite::params![id, incident.row_key()], read_step).optional()?.ok_or_else(|| {
+        Error::not_found(format!(
+            "No step {id} in the traces of {}. `firebreak trace steps {}` lists them with their numbers.",
+            incident.id, incident.id
+        ))
+    })
+}

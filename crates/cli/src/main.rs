@@ -16,6 +16,7 @@ mod reenable;
 mod register;
 mod report;
 mod severity;
+mod trace;
 
 use clap::{Args, Parser, Subcommand};
 use firebreak_core::incident::{self, FieldChange, IncidentFields, ListFilter};
@@ -91,6 +92,9 @@ enum Command {
     /// Evidence to preserve: kinds, attached files, export, re-verification, chain of custody.
     #[command(subcommand)]
     Evidence(evidence::EvidenceCommand),
+    /// Agent traces: import a trace file into runs and steps, list them, read a step.
+    #[command(subcommand)]
+    Trace(trace::TraceCommand),
     /// The side-effect audit: affected objects and their recovery.
     #[command(subcommand)]
     Affected(affected::AffectedCommand),
@@ -311,6 +315,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             out.seal(&seal, &firebreak_core::seal::key_home());
         }
         Command::Evidence(cmd) => return evidence::run(&store, &out, &|| actor(cli, &store), cmd),
+        Command::Trace(cmd) => trace::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Affected(cmd) => affected::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::SideEffectQuestions(cmd) => affected::run_questions(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Notification(cmd) => notification::run(&store, &out, &|| actor(cli, &store), cmd)?,

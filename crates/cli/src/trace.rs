@@ -1,0 +1,263 @@
+//! `firebreak trace …`: importing agent traces into an incident and reading their runs and steps.
+
+use crate::output::Output;
+use clap::Subcommand;
+use firebreak_core::audit;
+use firebreak_core::investigation::{self, ImportOptions, StepFilter, StoredStep};
+use firebreak_core::text::{one_line, visible};
+use firebreak_core::trace::{Format, StepKind};
+use firebreak_core::{Actor, Error, Store};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum TraceCommand {
+    /// Attach a trace file as tool-call-trace evidence and read it into runs and steps (all or nothing).
+    Import {
+        id: String,
+        file: PathBuf,
+        /// otlp_json, openai_chat or anthropic_messages; detected from the content when not given.
+        #[arg(long)]
+        format: Option<String>,
+        /// Import the readable lines and record which lines were skipped and why, instead of refusing the file.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Read an evidence file already attached to the incident as a trace.
+    ImportEvidence {
+        id: String,
+        file_id: String,
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// The incident's imports and their runs.
+    List { id: String },
+    /// The incident's steps in time order, a page at a time (arguments and results cut to a preview).
+    Steps {
+        id: String,
+        /// Only this run (its trace, session or conversation ID).
+        #[arg(long)]
+        run: Option<String>,
+        #[arg(long)]
+        agent: Option<String>,
+        #[arg(long)]
+        tool: Option<String>,
+        /// user_input, model_call, tool_call, tool_result, handoff, guardrail, retrieval, error, message
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only steps that failed.
+        #[arg(long)]
+        failed: bool,
+        /// Only steps at or after this time (RFC 3339, e.g. 2026-11-20T14:30:00Z).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only steps at or before this time.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long, default_value_t = 200)]
+        limit: u64,
+    },
+    /// One step with its whole arguments, result and error.
+    Step { id: String, step: i64 },
+}
+
+pub fn run(
+    store: &Store,
+    out: &Output,
+    actor: &dyn Fn() -> Result<Actor, Error>,
+    cmd: &TraceCommand,
+) -> Result<(), Error> {
+    match cmd {
+        TraceCommand::Import { id, file, format, skip_invalid } => {
+            let options = options(format.as_deref(), *skip_invalid)?;
+            let import = investigation::import_file(store, &actor()?, id, file, &options)?;
+            print_import(out, &import);
+        }
+        TraceCommand::ImportEvidence { id, file_id, format, skip_invalid } => {
+            let options = options(format.as_deref(), *skip_invalid)?;
+            let import = investigation::import_evidence(store, &actor()?, id, file_id, &options)?;
+            print_import(out, &import);
+        }
+        TraceCommand::List { id } => {
+            let imports = investigation::imports(store, id)?;
+            let runs = investigation::runs(store, id)?;
+            if out.json {
+                out.print_json(&serde_json::json!({ "imports": imports, "runs": runs }));
+                return Ok(());
+            }
+            if imports.is_empty() {
+                println!("No traces imported. Import one with `firebreak trace import {} FILE`.", one_line(id.trim()));
+                return Ok(());
+            }
+            for i in &imports {
+                println!(
+                    "Import {}  {}  {} run(s), {} step(s), {} tool call(s), {} failed; by {} at {}",
+                    i.id,
+                    i.format.label(),
+                    i.runs,
+                    i.steps,
+                    i.tool_calls,
+                    i.failed_tool_calls,
+                    one_line(&i.imported_by),
+                    audit::format_instant(i.imported_at)
+                );
+            }
+            println!();
+            println!("{:<36}  {:<20} {:<20} {:>7} {:>7}  STARTED", "RUN", "AGENT", "MODEL", "STEPS", "ERRORS");
+            for r in &runs {
+                let started = r.started_at.map(audit::format_instant).unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<36}  {:<20} {:<20} {:>7} {:>7}  {started}",
+                    one_line(&r.source_id),
+                    one_line(r.agent.as_deref().unwrap_or("-")),
+                    one_line(r.model.as_deref().unwrap_or("-")),
+                    r.steps,
+                    r.errors
+                );
+            }
+        }
+        TraceCommand::Steps { id, run, agent, tool, kind, failed, from, to, offset, limit } => {
+            let instant = |field: &str, text: &Option<String>| {
+                text.as_deref().map(|t| firebreak_core::incident::fields::instant(field, t)).transpose()
+            };
+            let filter = StepFilter {
+                import: None,
+                run: run.clone(),
+                agent: agent.clone(),
+                tool: tool.clone(),
+                kind: kind.as_deref().map(parse_kind).transpose()?,
+                errors_only: *failed,
+                from: instant("from", from)?,
+                to: instant("to", to)?,
+                offset: *offset,
+                limit: Some(*limit),
+            };
+            let page = investigation::steps(store, id, &filter)?;
+            if out.json {
+                out.print_json(&page);
+                return Ok(());
+            }
+            println!("{:>8}  {:<24} {:<12} {:<24} {:<5} WHAT", "STEP", "AT", "KIND", "TOOL", "ERROR");
+            for s in &page.rows {
+                println!(
+                    "{:>8}  {:<24} {:<12} {:<24} {:<5} {}",
+                    s.id,
+                    s.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
+                    s.kind.key(),
+                    one_line(s.tool.as_deref().unwrap_or("-")),
+                    if s.is_error { "yes" } else { "" },
+                    summary(s)
+                );
+            }
+            let shown = page.rows.len() as u64;
+            if shown == 0 {
+                println!("No steps match.");
+            } else if page.total_matching > offset + shown || *offset > 0 {
+                println!(
+                    "Steps {}–{} of {}. More with --offset {}.",
+                    (offset + 1).min(page.total_matching),
+                    offset + shown,
+                    page.total_matching,
+                    offset + shown
+                );
+            }
+        }
+        TraceCommand::Step { id, step } => {
+            let s = investigation::step(store, id, *step)?;
+            if out.json {
+                out.print_json(&s);
+                return Ok(());
+            }
+            let line = |label: &str, value: Option<&str>| {
+                if let Some(v) = value.filter(|v| !v.is_empty()) {
+                    println!("{label:<12} {}", one_line(v));
+                }
+            };
+            line("Step", Some(&s.id.to_string()));
+            line("Kind", Some(s.kind.label()));
+            line("Run", Some(&s.run));
+            line("At", s.at.map(audit::format_instant).as_deref());
+            line("Agent", s.agent.as_deref());
+            line("Model", s.model.as_deref());
+            line("Tool", s.tool.as_deref());
+            line("Call ID", s.call_id.as_deref());
+            line("Failed", s.is_error.then_some("yes"));
+            line("Origin", Some(&format!("line {}, byte {}", s.line, s.byte_offset)));
+            for (label, text) in [("Arguments", &s.arguments), ("Result", &s.result), ("Error", &s.error)] {
+                if let Some(text) = text {
+                    // As stored, not re-indented: re-serialising would reorder keys and misquote the agent.
+                    println!("\n{label}:\n{}", visible(text));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn options(format: Option<&str>, skip_invalid: bool) -> Result<ImportOptions, Error> {
+    let format = format
+        .map(|f| {
+            Format::parse(f.trim()).ok_or_else(|| {
+                let keys: Vec<&str> = Format::ALL.iter().map(|f| f.key()).collect();
+                Error::invalid("format", format!("\"{f}\" is not a trace format. Formats: {}.", keys.join(", ")))
+            })
+        })
+        .transpose()?;
+    Ok(ImportOptions { format, skip_invalid })
+}
+
+fn parse_kind(text: &str) -> Result<StepKind, Error> {
+    StepKind::parse(text.trim()).ok_or_else(|| {
+        let keys: Vec<&str> = StepKind::ALL.iter().map(|k| k.key()).collect();
+        Error::invalid("kind", format!("\"{text}\" is not a step kind. Kinds: {}.", keys.join(", ")))
+    })
+}
+
+fn print_import(out: &Output, import: &investigation::TraceImport) {
+    if out.json {
+        out.print_json(&serde_json::json!({
+            "import": import.id,
+            "format": import.format,
+            "runs": import.runs,
+            "steps": import.steps,
+            "tool_calls": import.tool_calls,
+            "failed_tool_calls": import.failed_tool_calls,
+            "skipped": import.skipped,
+            "skipped_total": import.skipped_total,
+            "file": import.file,
+            "sha256": import.sha256,
+        }));
+        return;
+    }
+    println!(
+        "Imported {} run(s) and {} step(s) ({} tool call(s), {} failed) as {}; import {}",
+        import.runs,
+        import.steps,
+        import.tool_calls,
+        import.failed_tool_calls,
+        import.format.label(),
+        import.id
+    );
+    if import.skipped_total > 0 {
+        println!("Skipped {} line(s) that could not be read:", import.skipped_total);
+        for s in &import.skipped {
+            println!("  line {}: {}", s.line, one_line(&s.reason));
+        }
+        if import.skipped_total > import.skipped.len() as u64 {
+            println!("  … and {} more", import.skipped_total - import.skipped.len() as u64);
+        }
+    }
+}
+
+/// The step in a few words for a listing: its error, else what went in or came out.
+fn summary(s: &StoredStep) -> String {
+    let text = s.error.as_deref().or(s.arguments.as_deref()).or(s.result.as_deref()).or(s.name.as_deref());
+    let flat = one_line(text.unwrap_or("")).into_owned();
+    match flat.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &flat[..at]),
+        None => flat,
+    }
+}

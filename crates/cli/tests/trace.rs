@@ -1,0 +1,82 @@
+//! `firebreak trace …` through the built binary: importing a trace file, refusing a malformed one whole, and
+//! reading the failed steps and one step's whole text back.
+
+mod common;
+
+use common::Cli;
+use std::path::PathBuf;
+
+const CLI: Cli = Cli { actor: "Dana Reyes" };
+const OTLP_GENAI: &str = include_str!("../../core/tests/data/traces/otlp_genai.jsonl");
+
+fn setup() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db").join("cli.db");
+    let id = CLI.ok(&db, &["incident", "new", "--title", "Refund bot refunded twice"]).trim().to_string();
+    (dir, db, id)
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, content: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_trace_is_imported_and_its_failed_tool_call_read_back_whole() {
+    let (dir, db, id) = setup();
+    let file = write(&dir, "refunds.jsonl", OTLP_GENAI);
+
+    let text = CLI.ok(&db, &["trace", "import", &id, &file]);
+    assert!(text.starts_with("Imported 2 run(s) and 6 step(s) (2 tool call(s), 1 failed) as OpenTelemetry"), "{text}");
+    let again = CLI.fails(&db, &["trace", "import", &id, &file]);
+    assert!(again.contains("already"), "{again}");
+
+    let listed = CLI.json(&db, &["trace", "list", &id]);
+    assert_eq!(listed["imports"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["runs"].as_array().unwrap().len(), 2);
+
+    let failed = CLI.json(&db, &["trace", "steps", &id, "--failed"]);
+    let rows = failed["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{failed}");
+    assert_eq!(rows[0]["tool"], "issue_refund");
+    let step = rows[0]["id"].as_i64().unwrap().to_string();
+
+    let shown = CLI.ok(&db, &["trace", "step", &id, &step]);
+    assert!(shown.contains("Tool         issue_refund"), "{shown}");
+    assert!(shown.contains("card processor timed out"), "{shown}");
+    // The arguments as the agent sent them, key order and all.
+    assert!(shown.contains(r#"{"order_id":"A-1009","amount":120.5,"note":"Rückerstattung 🎉 مرحبا 退款"}"#), "{shown}");
+
+    let listing = CLI.ok(&db, &["trace", "steps", &id, "--tool", "issue_refund"]);
+    assert!(listing.contains("issue_refund"), "{listing}");
+    let none = CLI.ok(&db, &["trace", "steps", &id, "--tool", "no_such_tool"]);
+    assert!(none.contains("No steps match."), "{none}");
+    CLI.ok(&db, &["audit", "verify"]);
+}
+
+#[test]
+fn a_malformed_trace_is_refused_whole_unless_skipping_is_asked_for() {
+    let (dir, db, id) = setup();
+    let first = OTLP_GENAI.lines().next().unwrap();
+    let file = write(&dir, "broken.jsonl", &format!("{first}\n{{\"resourceSpans\": [truncated\n"));
+
+    let err = CLI.fails(&db, &["trace", "import", &id, &file, "--format", "otlp_json"]);
+    assert!(err.contains("line 2"), "names the bad line: {err}");
+    let listed = CLI.json(&db, &["trace", "list", &id]);
+    assert!(listed["imports"].as_array().unwrap().is_empty(), "nothing imported: {listed}");
+    let files = CLI.json(&db, &["evidence", "list", &id]);
+    assert!(files["files"].as_array().unwrap().is_empty(), "no evidence file left behind: {files}");
+
+    let imported = CLI.json(&db, &["trace", "import", &id, &file, "--format", "otlp_json", "--skip-invalid"]);
+    assert_eq!(imported["skipped_total"], 1);
+    assert_eq!(imported["skipped"][0]["line"], 2);
+    assert!(imported["steps"].as_u64().unwrap() > 0);
+
+    let err = CLI.fails(&db, &["trace", "import", &id, &file, "--format", "jsonish"]);
+    assert!(err.contains("is not a trace format") && err.contains("otlp_json"), "{err}");
+    let err = CLI.fails(&db, &["trace", "steps", &id, "--kind", "thinking"]);
+    assert!(err.contains("is not a step kind"), "{err}");
+    let err = CLI.fails(&db, &["trace", "steps", &id, "--from", "yesterday"]);
+    assert!(err.contains("\"yesterday\" is not a time"), "{err}");
+}

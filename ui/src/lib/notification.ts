@@ -1,11 +1,29 @@
 // Regulatory clocks in plain words: countdowns, states, which clock is most urgent, and what each button needs
 // before it asks the backend. The rules themselves (due times, states, missing content) come from core.
 
+import type { Work } from './act';
 import type { ClockState } from './bindings/ClockState';
+import type { Incident } from './bindings/Incident';
 import type { Notification } from './bindings/Notification';
 import type { OpenClock } from './bindings/OpenClock';
+import type { Person } from './bindings/Person';
 import type { RegimeClocks } from './bindings/RegimeClocks';
 import type { StageView } from './bindings/StageView';
+
+/** What every form on a regime card shares: the regime and its incident, the user's zone, who may be named, and the
+ *  card's one action state (the card shows its notice and its error line at the top). */
+export interface RegimeForm {
+  regime: RegimeClocks;
+  incident: Incident;
+  zone: string;
+  people: Person[];
+  me: string;
+  errors: Record<string, string>;
+  busy: boolean;
+  onact: (work: Work) => void;
+  onrefuse: (field: string, message: string) => void;
+  onpersonadded: (p: Person) => void;
+}
 
 export const STATE_LABELS: Record<ClockState, string> = {
   waiting: 'Not started',

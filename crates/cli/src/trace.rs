@@ -145,10 +145,10 @@ pub fn run(
                 println!(
                     "{:>8}  {:<24} {:<12} {:<24} {:<5} {}",
                     s.id,
-                    s.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
-                    s.kind.key(),
-                    one_line(s.tool.as_deref().unwrap_or("-")),
-                    if s.is_error { "yes" } else { "" },
+                    s.step.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
+                    s.step.kind.key(),
+                    one_line(s.step.tool.as_deref().unwrap_or("-")),
+                    if s.step.is_error { "yes" } else { "" },
                     summary(s)
                 );
             }
@@ -177,16 +177,18 @@ pub fn run(
                 }
             };
             line("Step", Some(&s.id.to_string()));
-            line("Kind", Some(s.kind.label()));
-            line("Run", Some(&s.run));
-            line("At", s.at.map(audit::format_instant).as_deref());
-            line("Agent", s.agent.as_deref());
-            line("Model", s.model.as_deref());
-            line("Tool", s.tool.as_deref());
-            line("Call ID", s.call_id.as_deref());
-            line("Failed", s.is_error.then_some("yes"));
-            line("Origin", Some(&format!("line {}, byte {}", s.line, s.byte_offset)));
-            for (label, text) in [("Arguments", &s.arguments), ("Result", &s.result), ("Error", &s.error)] {
+            line("Kind", Some(s.step.kind.label()));
+            line("Run", Some(&s.run_id));
+            line("At", s.step.at.map(audit::format_instant).as_deref());
+            line("Agent", s.step.agent.as_deref());
+            line("Model", s.step.model.as_deref());
+            line("Tool", s.step.tool.as_deref());
+            line("Call ID", s.step.call_id.as_deref());
+            line("Failed", s.step.is_error.then_some("yes"));
+            line("Origin", Some(&format!("line {}, byte {}", s.step.origin.line, s.step.origin.offset)));
+            for (label, text) in
+                [("Arguments", &s.step.arguments), ("Result", &s.step.result), ("Error", &s.step.error)]
+            {
                 if let Some(text) = text {
                     // As stored, not re-indented: re-serialising would reorder keys and misquote the agent.
                     println!("\n{label}:\n{}", visible(text));
@@ -254,7 +256,8 @@ fn print_import(out: &Output, import: &investigation::TraceImport) {
 
 /// The step in a few words for a listing: its error, else what went in or came out.
 fn summary(s: &StoredStep) -> String {
-    let text = s.error.as_deref().or(s.arguments.as_deref()).or(s.result.as_deref()).or(s.name.as_deref());
+    let text =
+        s.step.error.as_deref().or(s.step.arguments.as_deref()).or(s.step.result.as_deref()).or(s.step.name.as_deref());
     let flat = one_line(text.unwrap_or("")).into_owned();
     match flat.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &flat[..at]),

@@ -39,7 +39,7 @@ fn a_trace_is_imported_and_its_failed_tool_call_read_back_whole() {
     let failed = CLI.json(&db, &["trace", "steps", &id, "--failed"]);
     let rows = failed["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{failed}");
-    assert_eq!(rows[0]["tool"], "issue_refund");
+    assert_eq!(rows[0]["step"]["tool"], "issue_refund");
     let step = rows[0]["id"].as_i64().unwrap().to_string();
 
     let shown = CLI.ok(&db, &["trace", "step", &id, &step]);

@@ -16,11 +16,7 @@ const OTLP_GENAI: &str = include_str!("data/traces/otlp_genai.jsonl");
 const CLAUDE_CODE: &str = include_str!("data/traces/claude_code_session.jsonl");
 
 fn source(db: &Db, name: &str, content: &[u8]) -> PathBuf {
-    let dir = db.dir.path().join("outside");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
+    db.outside_file(name, content)
 }
 
 fn entries(db: &Db) -> i64 {
@@ -76,12 +72,12 @@ fn an_import_attaches_the_file_as_evidence_writes_every_step_and_audits_it_in_on
 
     let steps = all(&db, &inc.id, StepFilter::default());
     assert_eq!(steps.len(), 6);
-    let refund = steps.iter().find(|s| s.tool.as_deref() == Some("issue_refund")).unwrap();
-    assert!(refund.is_error);
-    assert_eq!(refund.error.as_deref(), Some("PaymentGatewayError: card processor timed out"));
-    assert_eq!(refund.run, "0af7651916cd43dd8448eb211c80319c");
-    assert_eq!((refund.line, refund.byte_offset), (1, 0), "every step points back into its file");
-    let times: Vec<_> = steps.iter().filter_map(|s| s.at).collect();
+    let refund = steps.iter().find(|s| s.step.tool.as_deref() == Some("issue_refund")).unwrap();
+    assert!(refund.step.is_error);
+    assert_eq!(refund.step.error.as_deref(), Some("PaymentGatewayError: card processor timed out"));
+    assert_eq!(refund.run_id, "0af7651916cd43dd8448eb211c80319c");
+    assert_eq!((refund.step.origin.line, refund.step.origin.offset), (1, 0), "every step points back into its file");
+    let times: Vec<_> = steps.iter().filter_map(|s| s.step.at).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "in time order");
 
     let runs = investigation::runs(&db.store, &inc.id).unwrap();
@@ -230,9 +226,9 @@ fn steps_are_filtered_and_paged_in_the_database() {
 
     let tool = all(&db, &inc.id, StepFilter { tool: Some("lookup_order".into()), ..StepFilter::default() });
     assert_eq!(tool.len(), 1);
-    assert_eq!(tool[0].result.as_deref(), Some(r#"{"status":"shipped"}"#));
+    assert_eq!(tool[0].step.result.as_deref(), Some(r#"{"status":"shipped"}"#));
     let failed = all(&db, &inc.id, StepFilter { errors_only: true, ..StepFilter::default() });
-    assert_eq!(failed.iter().map(|s| s.tool.as_deref()).collect::<Vec<_>>(), [Some("issue_refund")]);
+    assert_eq!(failed.iter().map(|s| s.step.tool.as_deref()).collect::<Vec<_>>(), [Some("issue_refund")]);
     let run =
         all(&db, &inc.id, StepFilter { run: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()), ..Default::default() });
     assert_eq!(run.len(), 2);
@@ -245,15 +241,15 @@ fn steps_are_filtered_and_paged_in_the_database() {
     assert_eq!((page.rows.len(), page.total_matching), (2, 6));
     assert_eq!(page.rows[0].id, mine[4].id);
 
-    let first = mine[0].at.unwrap();
+    let first = mine[0].step.at.unwrap();
     let window = StepFilter { from: Some(first), to: Some(first), ..Default::default() };
-    assert!(all(&db, &inc.id, window).iter().all(|s| s.at == Some(first)));
+    assert!(all(&db, &inc.id, window).iter().all(|s| s.step.at == Some(first)));
     let backwards =
         StepFilter { from: Some(first), to: Some(first - chrono::Duration::seconds(1)), ..Default::default() };
     assert_eq!(investigation::steps(&db.store, &inc.id, &backwards).unwrap_err().field(), Some("from"));
 
     let whole = investigation::step(&db.store, &inc.id, mine[0].id).unwrap();
-    assert_eq!(whole.arguments, mine[0].arguments);
+    assert_eq!(whole.step.arguments, mine[0].step.arguments);
     let elsewhere = all(&db, &other.id, StepFilter::default())[0].id;
     assert_eq!(investigation::step(&db.store, &inc.id, elsewhere).unwrap_err().code(), ErrorCode::NotFound);
 }
@@ -272,9 +268,9 @@ fn a_long_argument_is_kept_whole_and_cut_only_in_a_page() {
     investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
     let page = all(&db, &inc.id, StepFilter { tool: Some("send_email".into()), ..Default::default() });
     assert!(page[0].truncated);
-    assert_eq!(page[0].arguments.as_ref().unwrap().chars().count(), investigation::PREVIEW_CHARS as usize);
+    assert_eq!(page[0].step.arguments.as_ref().unwrap().chars().count(), investigation::PREVIEW_CHARS as usize);
     let whole = investigation::step(&db.store, &inc.id, page[0].id).unwrap();
     assert!(!whole.truncated);
-    assert_eq!(whole.arguments.as_deref(), Some(long.as_str()));
+    assert_eq!(whole.step.arguments.as_deref(), Some(long.as_str()));
     assert!(verify::verify(&db.store).unwrap().intact);
 }

@@ -6,7 +6,7 @@ use super::{TraceImport, IMPORTS};
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
 use crate::store::Store;
-use crate::trace::StepKind;
+use crate::trace::{Origin, Step, StepKind};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -110,32 +110,10 @@ pub struct StoredStep {
     /// Its place in the file's order.
     #[ts(type = "number")]
     pub seq: u64,
-    /// The run's ID as its file gives it.
-    pub run: String,
-    pub kind: StepKind,
-    pub name: Option<String>,
-    pub at: Option<DateTime<Utc>>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub agent: Option<String>,
-    pub model: Option<String>,
-    pub tool: Option<String>,
-    pub arguments: Option<String>,
-    pub result: Option<String>,
-    pub is_error: bool,
-    pub error: Option<String>,
-    #[ts(type = "number | null")]
-    pub input_tokens: Option<u64>,
-    #[ts(type = "number | null")]
-    pub output_tokens: Option<u64>,
-    pub cost: Option<f64>,
-    pub source_id: Option<String>,
-    pub parent_source_id: Option<String>,
-    pub call_id: Option<String>,
-    /// Where it is in the evidence file: the line (1-based) and the byte offset of its start.
-    #[ts(type = "number")]
-    pub line: u64,
-    #[ts(type = "number")]
-    pub byte_offset: u64,
+    /// The run's ID as its file gives it (`step.run` is the run's index in its import).
+    pub run_id: String,
+    /// The step as read from the file; `step.origin` is where it is in the evidence file.
+    pub step: Step,
     /// Arguments, result or error were cut to the preview length.
     pub truncated: bool,
 }
@@ -160,7 +138,7 @@ fn select_columns(preview: bool) -> String {
     format!(
         "s.id, s.import, s.seq, r.source_id, s.kind, s.name, s.at, s.ended_at, s.agent, s.model, s.tool, {}, {}, \
          s.is_error, {}, s.input_tokens, s.output_tokens, s.cost, s.source_id, s.parent_source_id, s.call_id, \
-         s.line, s.byte_offset",
+         s.line, s.byte_offset, s.run",
         long("arguments"),
         long("result"),
         long("error")
@@ -175,27 +153,29 @@ fn read_step(r: &Row<'_>) -> rusqlite::Result<StoredStep> {
         id: r.get(0)?,
         import: r.get(1)?,
         seq: r.get::<_, i64>(2)? as u64,
-        run: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-        // An unknown kind can only come from an edit outside Firebreak, which `verify` reports.
-        kind: StepKind::parse(&kind).unwrap_or(StepKind::Message),
-        name: r.get(5)?,
-        at: instant_of(r.get(6)?),
-        ended_at: instant_of(r.get(7)?),
-        agent: r.get(8)?,
-        model: r.get(9)?,
-        tool: r.get(10)?,
-        arguments: r.get(11)?,
-        result: r.get(13)?,
-        is_error: r.get(15)?,
-        error: r.get(16)?,
-        input_tokens: r.get::<_, Option<i64>>(18)?.map(|n| n as u64),
-        output_tokens: r.get::<_, Option<i64>>(19)?.map(|n| n as u64),
-        cost: r.get(20)?,
-        source_id: r.get(21)?,
-        parent_source_id: r.get(22)?,
-        call_id: r.get(23)?,
-        line: r.get::<_, i64>(24)? as u64,
-        byte_offset: r.get::<_, i64>(25)? as u64,
+        run_id: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        step: Step {
+            run: r.get::<_, i64>(26)? as usize,
+            // An unknown kind can only come from an edit outside Firebreak, which `verify` reports.
+            kind: StepKind::parse(&kind).unwrap_or(StepKind::Message),
+            name: r.get(5)?,
+            at: instant_of(r.get(6)?),
+            ended_at: instant_of(r.get(7)?),
+            agent: r.get(8)?,
+            model: r.get(9)?,
+            tool: r.get(10)?,
+            arguments: r.get(11)?,
+            result: r.get(13)?,
+            is_error: r.get(15)?,
+            error: r.get(16)?,
+            input_tokens: r.get::<_, Option<i64>>(18)?.map(|n| n as u64),
+            output_tokens: r.get::<_, Option<i64>>(19)?.map(|n| n as u64),
+            cost: r.get(20)?,
+            source_id: r.get(21)?,
+            parent_source_id: r.get(22)?,
+            call_id: r.get(23)?,
+            origin: Origin { line: r.get::<_, i64>(24)? as u64, offset: r.get::<_, i64>(25)? as u64 },
+        },
         truncated,
     })
 }

@@ -3,7 +3,8 @@
 //! [`Origin`] so the original bytes can always be shown next to the interpretation.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 choices!(
     /// What a step was, in the words an incident owner uses.
@@ -43,17 +44,21 @@ pub struct Run {
 }
 
 /// Where a step came from, so it can be shown in the original file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export_to = "TraceOrigin.ts")]
 pub struct Origin {
     /// 1-based line number.
+    #[ts(type = "number")]
     pub line: u64,
     /// Byte offset of the start of the line (JSON Lines) or of the span object (a whole OTLP document).
+    #[ts(type = "number")]
     pub offset: u64,
 }
 
 /// One thing the agent did or was told. Text fields hold the file's text as it was (arguments as the JSON text the
 /// model produced), because they are evidence: nothing is reformatted or cut.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "TraceStep.ts")]
 pub struct Step {
     /// Index of the run, as returned by [`super::Sink::run`].
     pub run: usize,
@@ -71,7 +76,9 @@ pub struct Step {
     pub result: Option<String>,
     pub is_error: bool,
     pub error: Option<String>,
+    #[ts(type = "number | null")]
     pub input_tokens: Option<u64>,
+    #[ts(type = "number | null")]
     pub output_tokens: Option<u64>,
     pub cost: Option<f64>,
     /// Span ID, message UUID or tool-use ID, as given (hex or base64 is not normalised).

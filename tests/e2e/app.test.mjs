@@ -85,8 +85,7 @@ describe('Firebreak desktop app', () => {
     await screenshot('register-search');
     await wd.type('register-search', id.toLowerCase());
     await wd.until('search by ID', async () => (await rows('register-row')).length === 1);
-    await wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
-    await wd.byTestId('incident-id');
+    await session.openIncident(id);
   });
 
   it('changes a field and shows who changed it in the history', async () => {

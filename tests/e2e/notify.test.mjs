@@ -5,7 +5,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Session } from './session.mjs';
+import { Session, stepWithScreenshot } from './session.mjs';
 
 let session;
 let wd;
@@ -15,16 +15,7 @@ const shot = (name) => session.screenshot(name);
 const aware = new Date(Date.now() - 30 * 3_600_000);
 aware.setUTCSeconds(0, 0);
 
-function step(name, body) {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (e) {
-      await shot(`FAILED-${name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = stepWithScreenshot(() => session);
 
 const regime = (r) => `[data-testid="regime"][data-regime="${r}"]`;
 const inRegime = (r, testId) => `${regime(r)} [data-testid="${testId}"]`;
@@ -87,8 +78,7 @@ describe('Regulatory clocks and notifications', () => {
     });
     wd = session.wd;
     await session.introduce();
-    await wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
-    await wd.byTestId('incident-id');
+    await session.openIncident(id);
   });
 
   after(async () => {

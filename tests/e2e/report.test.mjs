@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session } from './session.mjs';
+import { Session, stepWithScreenshot } from './session.mjs';
 
 let session;
 let wd;
@@ -23,16 +23,7 @@ const shot = (name) => session.screenshot(name);
 const aware = new Date(Date.now() - 2 * 3_600_000);
 aware.setUTCSeconds(0, 0);
 
-function step(name, body) {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (e) {
-      await shot(`FAILED-${name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = stepWithScreenshot(() => session);
 
 const value = (testId) => wd.script(`return document.querySelector('[data-testid="${testId}"]')?.value ?? null`);
 const checked = (testId) => wd.script(`return document.querySelector('[data-testid="${testId}"]')?.checked ?? null`);
@@ -105,8 +96,7 @@ describe('PDF documents', () => {
     wd = session.wd;
     full = join(session.dataDir, `${id}-full.pdf`);
     await session.introduce();
-    await wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
-    await wd.byTestId('incident-id');
+    await session.openIncident(id);
   });
 
   after(async () => {

@@ -3,6 +3,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync, rmSync } from 'node:fs';
+import { it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, sleep } from './webdriver.mjs';
@@ -87,6 +88,12 @@ export class Session {
     await wd.byTestId('register-table');
   }
 
+  /** Opens the incident `id` from the register and waits for its page. */
+  async openIncident(id) {
+    await this.wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
+    await this.wd.byTestId('incident-id');
+  }
+
   async stop() {
     if (this.wd) await this.wd.quit();
     this.kill('SIGTERM');
@@ -105,6 +112,22 @@ export class Session {
       if (e.code !== 'ESRCH') throw e;
     }
   }
+}
+
+/** `step(name, body)`: a test that leaves a screenshot of the screen it failed on; `current()` gives the file's
+ *  session (started in its `before`). */
+export function stepWithScreenshot(current) {
+  return (name, body) =>
+    it(name, async () => {
+      try {
+        await body();
+      } catch (e) {
+        await current()
+          ?.screenshot(`FAILED-${name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`)
+          .catch(() => {});
+        throw e;
+      }
+    });
 }
 
 // Sessions still running when the test process ends (a failed `before`, an interrupted run) are ended with it.

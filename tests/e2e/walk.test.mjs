@@ -5,24 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Session } from './session.mjs';
+import { Session, stepWithScreenshot } from './session.mjs';
 
 let session;
 let wd;
 let id;
 const shot = (name) => session.screenshot(name);
 
-/** A test step that leaves a screenshot of the screen it failed on. */
-function step(name, body) {
-  it(name, async () => {
-    try {
-      await body();
-    } catch (e) {
-      await shot(`FAILED-${name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = stepWithScreenshot(() => session);
 
 async function openTab(key) {
   await wd.clickTestId(`tab-${key}`);
@@ -48,8 +38,7 @@ describe('A whole incident, from detection to a signed re-enable', () => {
     });
     wd = session.wd;
     await session.introduce();
-    await wd.click(`[data-testid="register-row"][data-id="${id}"] button`);
-    await wd.byTestId('incident-id');
+    await session.openIncident(id);
   });
 
   after(async () => {

@@ -2,23 +2,17 @@
 
 mod common;
 
-use common::Cli;
+use common::{Cli, Env, Scratch};
 
 const CLI: Cli = Cli { actor: "Dana Reyes" };
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-struct Env {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    id: String,
-}
+use std::path::Path;
 
 /// A database with one incident that involves personal data and a customer, and an approver in the directory.
 fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("closure.db");
+    let scratch = Scratch::new("closure.db");
+    let db = scratch.db.clone();
     let id = CLI
         .ok(
             &db,
@@ -40,7 +34,7 @@ fn env() -> Env {
         .trim()
         .to_string();
     CLI.ok(&db, &["people", "add", "--name", "Priya Nair", "--role", "Legal"]);
-    Env { _dir: dir, db, id }
+    Env { scratch, id }
 }
 
 fn audience<'a>(matrix: &'a Value, key: &str) -> &'a Value {
@@ -101,7 +95,7 @@ fn set_decides_audiences_and_an_edited_approved_message_goes_back_to_drafted() {
 
     CLI.ok(&e.db, &["comms", "draft", &e.id, "business_owner"]);
     CLI.ok(&e.db, &["comms", "approve", &e.id, "business_owner", "--approver", "Priya Nair"]);
-    let file = e._dir.path().join("message.txt");
+    let file = e.dir.path().join("message.txt");
     std::fs::write(&file, "Reworded message.").unwrap();
     let out = CLI.ok(&e.db, &["comms", "set", &e.id, "business_owner", "--message-file", file.to_str().unwrap()]);
     assert!(out.contains("back to drafted"), "{out}");

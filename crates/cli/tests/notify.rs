@@ -4,28 +4,16 @@
 mod common;
 
 use chrono::{Duration, SecondsFormat, Utc};
-use common::Cli;
+use common::{Cli, Env, Scratch};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const CLI: Cli = Cli { actor: "Dana Reyes" };
 const LEGAL: &str = "Lena Vogel";
 
-struct Env {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    id: String,
-}
-
-impl Env {
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
 fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("notify.db");
+    let scratch = Scratch::new("notify.db");
+    let db = scratch.db.clone();
     let id = CLI
         .ok(
             &db,
@@ -47,7 +35,7 @@ fn env() -> Env {
         .trim()
         .to_string();
     CLI.ok(&db, &["people", "add", "--name", LEGAL, "--role", "Legal"]);
-    Env { dir, db, id }
+    Env { scratch, id }
 }
 
 fn ago(hours: i64) -> String {

@@ -4,27 +4,12 @@
 mod common;
 
 use chrono::{Duration, SecondsFormat, Utc};
-use common::Cli;
-use std::path::{Path, PathBuf};
+use common::{Cli, Env, Scratch};
+use std::path::Path;
 use std::process::Command;
 
 const CLI: Cli = Cli { actor: "Dana Reyes" };
 const LEGAL: &str = "Lena Vogel";
-
-struct Env {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    id: String,
-}
-
-impl Env {
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn path(&self, name: &str) -> String {
-        self.file(name).display().to_string()
-    }
-}
 
 fn ago(hours: i64) -> String {
     (Utc::now() - Duration::hours(hours)).to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -32,8 +17,8 @@ fn ago(hours: i64) -> String {
 
 /// An incident with personal data and a submitted GDPR notification.
 fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("report.db");
+    let scratch = Scratch::new("report.db");
+    let db = scratch.db.clone();
     CLI.ok(&db, &["people", "add", "--name", LEGAL, "--role", "Legal"]);
     CLI.ok(
         &db,
@@ -72,12 +57,12 @@ fn env() -> Env {
     CLI.ok(&db, &["notify", "draft", &id, "gdpr-art33"]);
     let a = "affected.csv";
     std::fs::write(
-        dir.path().join(a),
+        scratch.file(a),
         "system,object_type,object_id,action\nERP,invoice,INV-1,changed\nMail,email,M-7,sent\n",
     )
     .unwrap();
-    CLI.ok(&db, &["affected", "import", &id, &dir.path().join(a).display().to_string()]);
-    Env { dir, db, id }
+    CLI.ok(&db, &["affected", "import", &id, &scratch.path(a)]);
+    Env { scratch, id }
 }
 
 fn audit_entries(db: &Path) -> i64 {

@@ -9,11 +9,7 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 fn source(db: &Db, name: &str, content: &[u8]) -> PathBuf {
-    let dir = db.dir.path().join("outside");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
+    db.outside_file(name, content)
 }
 
 fn sha(content: &[u8]) -> String {

@@ -1,4 +1,7 @@
 import type { Incident } from './bindings/Incident';
+import type { Notification } from './bindings/Notification';
+import type { RegimeClocks } from './bindings/RegimeClocks';
+import type { StageView } from './bindings/StageView';
 import type { Vocabulary } from './bindings/Vocabulary';
 
 export function incident(over: Partial<Incident> = {}): Incident {
@@ -56,3 +59,71 @@ export const vocab: Vocabulary = {
     { key: 'detected_at', label: 'Detection time' },
   ],
 };
+
+/** A draft notification; tests give what they test. */
+export function notification(over: Partial<Notification> = {}): Notification {
+  return {
+    id: 'n1',
+    incident: 'u1',
+    regime: 'gdpr-art33',
+    stage: 'notification',
+    sequence: 1,
+    content: {},
+    delay_reasons: '',
+    text: '',
+    status: 'draft',
+    approved_by: null,
+    approved_at: null,
+    submitted_at: null,
+    submitted_by: null,
+    channel: null,
+    reference: null,
+    text_hash: null,
+    ...over,
+  };
+}
+
+/** A stage with no clock running yet. */
+export function stageView(over: Partial<StageView> = {}): StageView {
+  return {
+    stage: 'notification',
+    rule: '',
+    waits_for: null,
+    computed_due: null,
+    computed_due_date: null,
+    due_override: null,
+    due: null,
+    due_user: null,
+    due_authority: null,
+    started_at: null,
+    state: 'upcoming',
+    submitted_at: null,
+    content: [],
+    notifications: [],
+    working_day_note: null,
+    ...over,
+  };
+}
+
+/** An applicable, undecided regime. */
+export function regimeClocks(over: Partial<RegimeClocks> = {}): RegimeClocks {
+  return {
+    regime: 'gdpr-art33',
+    name: 'GDPR Art. 33',
+    legal_reference: '',
+    notifies: '',
+    verified: true,
+    notes: [],
+    trigger_kinds: [],
+    variants: [],
+    suggestion: { suggested: true, reasons: [] },
+    decision: null,
+    applicable: true,
+    confirmed: false,
+    zone: 'UTC',
+    triggers: [],
+    stages: [],
+    problem: null,
+    ...over,
+  };
+}

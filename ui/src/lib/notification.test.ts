@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenClock } from './bindings/OpenClock';
-import type { Notification } from './bindings/Notification';
 import type { RegimeClocks } from './bindings/RegimeClocks';
 import type { StageView } from './bindings/StageView';
 import {
@@ -18,79 +17,30 @@ import {
   regimeGroups,
   submitRefusal,
 } from './notification';
+import { notification, regimeClocks, stageView } from './fixtures.test-util';
 
 const DUE = '2026-11-25T09:00:00Z';
 const due = Date.parse(DUE);
 const H = 3_600_000;
 
-function note(over: Partial<Notification> = {}): Notification {
-  return {
-    id: 'n1',
-    incident: 'u1',
-    regime: 'gdpr-art33',
-    stage: 'notification',
-    sequence: 1,
-    content: {},
-    delay_reasons: '',
-    text: '',
-    status: 'draft',
-    approved_by: null,
-    approved_at: null,
-    submitted_at: null,
-    submitted_by: null,
-    channel: null,
-    reference: null,
-    text_hash: null,
-    ...over,
-  };
-}
+const note = notification;
 
-function stage(over: Partial<StageView> = {}): StageView {
-  return {
-    stage: 'notification',
+const stage = (over: Partial<StageView> = {}): StageView =>
+  stageView({
     rule: '72 hours after awareness',
-    waits_for: null,
     computed_due: DUE,
     computed_due_date: '2026-11-25',
-    due_override: null,
     due: DUE,
-    due_user: null,
-    due_authority: null,
-    started_at: null,
-    state: 'upcoming',
-    submitted_at: null,
     content: [
       { key: 'nature', label: 'Nature of the breach', required: true },
       { key: 'contact', label: 'Contact point', required: true },
       { key: 'extra', label: 'Optional', required: false },
     ],
-    notifications: [],
-    working_day_note: null,
     ...over,
-  };
-}
+  });
 
-function regime(over: Partial<RegimeClocks> = {}): RegimeClocks {
-  return {
-    regime: 'gdpr-art33',
-    name: 'GDPR Art. 33',
-    legal_reference: '',
-    notifies: 'Lead supervisory authority',
-    verified: true,
-    notes: [],
-    trigger_kinds: ['awareness'],
-    variants: [],
-    suggestion: { suggested: true, reasons: [] },
-    decision: null,
-    applicable: true,
-    confirmed: false,
-    zone: 'UTC',
-    triggers: [],
-    stages: [stage()],
-    problem: null,
-    ...over,
-  };
-}
+const regime = (over: Partial<RegimeClocks> = {}): RegimeClocks =>
+  regimeClocks({ notifies: 'Lead supervisory authority', trigger_kinds: ['awareness'], stages: [stage()], ...over });
 
 describe('countdowns', () => {
   it('counts down to the due time and then up as overdue', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentCheck } from './bindings/DocumentCheck';
 import type { Notification } from './bindings/Notification';
-import type { RegimeClocks } from './bindings/RegimeClocks';
 import type { StageView } from './bindings/StageView';
 import {
   buildRequest,
@@ -23,71 +22,16 @@ import {
   unknownMessage,
   type ReportForm,
 } from './reports';
+import { notification, regimeClocks, stageView } from './fixtures.test-util';
 
 const ID = 'AI-INC-2026-1120-001';
 
-function note(over: Partial<Notification> = {}): Notification {
-  return {
-    id: 'n1',
-    incident: 'u1',
-    regime: 'gdpr-art33',
-    stage: 'notification',
-    sequence: 1,
-    content: {},
-    delay_reasons: '',
-    text: '',
-    status: 'draft',
-    approved_by: null,
-    approved_at: null,
-    submitted_at: null,
-    submitted_by: null,
-    channel: null,
-    reference: null,
-    text_hash: null,
-    ...over,
-  };
-}
+const note = notification;
 
-function stage(name: string, notifications: Notification[]): StageView {
-  return {
-    stage: name,
-    rule: '',
-    waits_for: null,
-    computed_due: null,
-    computed_due_date: null,
-    due_override: null,
-    due: null,
-    due_user: null,
-    due_authority: null,
-    started_at: null,
-    state: 'upcoming',
-    submitted_at: null,
-    content: [],
-    notifications,
-    working_day_note: null,
-  };
-}
+const stage = (name: string, notifications: Notification[]) => stageView({ stage: name, notifications });
 
-function regime(key: string, name: string, applicable: boolean, stages: StageView[]): RegimeClocks {
-  return {
-    regime: key,
-    name,
-    legal_reference: '',
-    notifies: '',
-    verified: true,
-    notes: [],
-    trigger_kinds: [],
-    variants: [],
-    suggestion: { suggested: applicable, reasons: [] },
-    decision: null,
-    applicable,
-    confirmed: false,
-    zone: 'UTC',
-    triggers: [],
-    stages,
-    problem: null,
-  };
-}
+const regime = (key: string, name: string, applicable: boolean, stages: StageView[]) =>
+  regimeClocks({ regime: key, name, applicable, suggestion: { suggested: applicable, reasons: [] }, stages });
 
 const form = (over: Partial<ReportForm> = {}): ReportForm => ({
   kind: 'full',

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The CLI as one actor (FIREBREAK_ACTOR) sees it.
@@ -57,5 +57,41 @@ impl Cli {
         let mut args = args.to_vec();
         args.push("--json");
         serde_json::from_str(&self.ok(db, &args)).unwrap()
+    }
+}
+
+/// A test's own folder with its database in it; the folder goes when the test ends.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(db_name: &str) -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(db_name);
+        Scratch { dir, db }
+    }
+
+    /// A file in the folder.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        self.file(name).display().to_string()
+    }
+}
+
+/// An incident on a scratch database; reads as its `Scratch` (`e.db`, `e.file(…)`).
+pub struct Env {
+    pub scratch: Scratch,
+    pub id: String,
+}
+
+impl std::ops::Deref for Env {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.scratch
     }
 }

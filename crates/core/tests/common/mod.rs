@@ -29,6 +29,17 @@ pub fn db() -> Db {
     Db { dir, store }
 }
 
+impl Db {
+    /// A file outside the database's folder, as the user's own file to attach or import.
+    pub fn outside_file(&self, name: &str, content: &[u8]) -> std::path::PathBuf {
+        let dir = self.dir.path().join("outside");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+}
+
 pub fn dana() -> Actor {
     Actor::new("Dana Reyes", Some("Incident commander".into()))
 }

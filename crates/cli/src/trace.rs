@@ -3,7 +3,7 @@
 use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::audit;
-use firebreak_core::investigation::{self, ImportOptions, StepFilter, StoredStep};
+use firebreak_core::investigation::{self, ImportOptions, StepFilter, StepPage, StoredRun, StoredStep, TraceImport};
 use firebreak_core::text::{one_line, visible};
 use firebreak_core::trace::{Format, StepKind};
 use firebreak_core::{Actor, Error, Store};
@@ -82,42 +82,7 @@ pub fn run(
             print_import(out, &import);
         }
         TraceCommand::List { id } => {
-            let imports = investigation::imports(store, id)?;
-            let runs = investigation::runs(store, id)?;
-            if out.json {
-                out.print_json(&serde_json::json!({ "imports": imports, "runs": runs }));
-                return Ok(());
-            }
-            if imports.is_empty() {
-                println!("No traces imported. Import one with `firebreak trace import {} FILE`.", one_line(id.trim()));
-                return Ok(());
-            }
-            for i in &imports {
-                println!(
-                    "Import {}  {}  {} run(s), {} step(s), {} tool call(s), {} failed; by {} at {}",
-                    i.id,
-                    i.format.label(),
-                    i.runs,
-                    i.steps,
-                    i.tool_calls,
-                    i.failed_tool_calls,
-                    one_line(&i.imported_by),
-                    audit::format_instant(i.imported_at)
-                );
-            }
-            println!();
-            println!("{:<36}  {:<20} {:<20} {:>7} {:>7}  STARTED", "RUN", "AGENT", "MODEL", "STEPS", "ERRORS");
-            for r in &runs {
-                let started = r.started_at.map(audit::format_instant).unwrap_or_else(|| "-".into());
-                println!(
-                    "{:<36}  {:<20} {:<20} {:>7} {:>7}  {started}",
-                    one_line(&r.source_id),
-                    one_line(r.agent.as_deref().unwrap_or("-")),
-                    one_line(r.model.as_deref().unwrap_or("-")),
-                    r.steps,
-                    r.errors
-                );
-            }
+            print_list(out, id, &investigation::imports(store, id)?, &investigation::runs(store, id)?)
         }
         TraceCommand::Steps { id, run, agent, tool, kind, failed, from, to, offset, limit } => {
             let instant = |field: &str, text: &Option<String>| {
@@ -135,68 +100,109 @@ pub fn run(
                 offset: *offset,
                 limit: Some(*limit),
             };
-            let page = investigation::steps(store, id, &filter)?;
-            if out.json {
-                out.print_json(&page);
-                return Ok(());
-            }
-            println!("{:>8}  {:<24} {:<12} {:<24} {:<5} WHAT", "STEP", "AT", "KIND", "TOOL", "ERROR");
-            for s in &page.rows {
-                println!(
-                    "{:>8}  {:<24} {:<12} {:<24} {:<5} {}",
-                    s.id,
-                    s.step.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
-                    s.step.kind.key(),
-                    one_line(s.step.tool.as_deref().unwrap_or("-")),
-                    if s.step.is_error { "yes" } else { "" },
-                    summary(s)
-                );
-            }
-            let shown = page.rows.len() as u64;
-            if shown == 0 {
-                println!("No steps match.");
-            } else if page.total_matching > offset + shown || *offset > 0 {
-                println!(
-                    "Steps {}–{} of {}. More with --offset {}.",
-                    (offset + 1).min(page.total_matching),
-                    offset + shown,
-                    page.total_matching,
-                    offset + shown
-                );
-            }
+            print_steps(out, &investigation::steps(store, id, &filter)?, *offset);
         }
-        TraceCommand::Step { id, step } => {
-            let s = investigation::step(store, id, *step)?;
-            if out.json {
-                out.print_json(&s);
-                return Ok(());
-            }
-            let line = |label: &str, value: Option<&str>| {
-                if let Some(v) = value.filter(|v| !v.is_empty()) {
-                    println!("{label:<12} {}", one_line(v));
-                }
-            };
-            line("Step", Some(&s.id.to_string()));
-            line("Kind", Some(s.step.kind.label()));
-            line("Run", Some(&s.run_id));
-            line("At", s.step.at.map(audit::format_instant).as_deref());
-            line("Agent", s.step.agent.as_deref());
-            line("Model", s.step.model.as_deref());
-            line("Tool", s.step.tool.as_deref());
-            line("Call ID", s.step.call_id.as_deref());
-            line("Failed", s.step.is_error.then_some("yes"));
-            line("Origin", Some(&format!("line {}, byte {}", s.step.origin.line, s.step.origin.offset)));
-            for (label, text) in
-                [("Arguments", &s.step.arguments), ("Result", &s.step.result), ("Error", &s.step.error)]
-            {
-                if let Some(text) = text {
-                    // As stored, not re-indented: re-serialising would reorder keys and misquote the agent.
-                    println!("\n{label}:\n{}", visible(text));
-                }
-            }
-        }
+        TraceCommand::Step { id, step } => print_step(out, &investigation::step(store, id, *step)?),
     }
     Ok(())
+}
+
+fn print_list(out: &Output, id: &str, imports: &[TraceImport], runs: &[StoredRun]) {
+    if out.json {
+        out.print_json(&serde_json::json!({ "imports": imports, "runs": runs }));
+        return;
+    }
+    if imports.is_empty() {
+        println!("No traces imported. Import one with `firebreak trace import {} FILE`.", one_line(id.trim()));
+        return;
+    }
+    for i in imports {
+        println!(
+            "Import {}  {}  {} run(s), {} step(s), {} tool call(s), {} failed; by {} at {}",
+            i.id,
+            i.format.label(),
+            i.runs,
+            i.steps,
+            i.tool_calls,
+            i.failed_tool_calls,
+            one_line(&i.imported_by),
+            audit::format_instant(i.imported_at)
+        );
+    }
+    println!();
+    println!("{:<36}  {:<20} {:<20} {:>7} {:>7}  STARTED", "RUN", "AGENT", "MODEL", "STEPS", "ERRORS");
+    for r in runs {
+        let started = r.started_at.map(audit::format_instant).unwrap_or_else(|| "-".into());
+        println!(
+            "{:<36}  {:<20} {:<20} {:>7} {:>7}  {started}",
+            one_line(&r.source_id),
+            one_line(r.agent.as_deref().unwrap_or("-")),
+            one_line(r.model.as_deref().unwrap_or("-")),
+            r.steps,
+            r.errors
+        );
+    }
+}
+
+/// A page of steps, a line each, and where the page sits among the matching steps.
+fn print_steps(out: &Output, page: &StepPage, offset: u64) {
+    if out.json {
+        out.print_json(page);
+        return;
+    }
+    println!("{:>8}  {:<24} {:<12} {:<24} {:<5} WHAT", "STEP", "AT", "KIND", "TOOL", "ERROR");
+    for s in &page.rows {
+        println!(
+            "{:>8}  {:<24} {:<12} {:<24} {:<5} {}",
+            s.id,
+            s.step.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
+            s.step.kind.key(),
+            one_line(s.step.tool.as_deref().unwrap_or("-")),
+            if s.step.is_error { "yes" } else { "" },
+            summary(s)
+        );
+    }
+    let shown = page.rows.len() as u64;
+    if shown == 0 {
+        println!("No steps match.");
+    } else if page.total_matching > offset + shown || offset > 0 {
+        println!(
+            "Steps {}–{} of {}. More with --offset {}.",
+            (offset + 1).min(page.total_matching),
+            offset + shown,
+            page.total_matching,
+            offset + shown
+        );
+    }
+}
+
+/// One step: its facts a line each, then its whole arguments, result and error.
+fn print_step(out: &Output, s: &StoredStep) {
+    if out.json {
+        out.print_json(s);
+        return;
+    }
+    let line = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            println!("{label:<12} {}", one_line(v));
+        }
+    };
+    line("Step", Some(&s.id.to_string()));
+    line("Kind", Some(s.step.kind.label()));
+    line("Run", Some(&s.run_id));
+    line("At", s.step.at.map(audit::format_instant).as_deref());
+    line("Agent", s.step.agent.as_deref());
+    line("Model", s.step.model.as_deref());
+    line("Tool", s.step.tool.as_deref());
+    line("Call ID", s.step.call_id.as_deref());
+    line("Failed", s.step.is_error.then_some("yes"));
+    line("Origin", Some(&format!("line {}, byte {}", s.step.origin.line, s.step.origin.offset)));
+    for (label, text) in [("Arguments", &s.step.arguments), ("Result", &s.step.result), ("Error", &s.step.error)] {
+        if let Some(text) = text {
+            // As stored, not re-indented: re-serialising would reorder keys and misquote the agent.
+            println!("\n{label}:\n{}", visible(text));
+        }
+    }
 }
 
 fn options(format: Option<&str>, skip_invalid: bool) -> Result<ImportOptions, Error> {

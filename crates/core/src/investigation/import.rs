@@ -78,24 +78,8 @@ fn read_into(
     options: &ImportOptions,
 ) -> Result<TraceImport> {
     let name = crate::text::one_line(&file.original_name);
-    if let Some(earlier) = super::imports_of(tx, incident)?.into_iter().find(|i| i.sha256 == file.sha256) {
-        return Err(Error::Conflict {
-            message: format!(
-                "{name} is already imported into {} (import {}, {} steps). Importing it again would count every \
-                 step twice.",
-                incident.id, earlier.id, earlier.steps
-            ),
-        });
-    }
-    let path = evidence::stored_path(store, &file.sha256);
-    let mut input = File::open(&path).map_err(|e| Error::Io {
-        message: format!(
-            "Cannot read the stored copy of {name} ({}): {e}. Run `firebreak evidence reverify {}` to check the \
-             evidence folder. Nothing was imported.",
-            path.display(),
-            incident.id
-        ),
-    })?;
+    refuse_twice(tx, incident, file, &name)?;
+    let mut input = open_copy(store, incident, file, &name)?;
     let format = match options.format {
         Some(format) => format,
         None => detect(&mut input, &name)?,
@@ -127,18 +111,7 @@ fn read_into(
         )));
     }
     if summary.steps == 0 {
-        let why = match summary.skipped.first() {
-            Some(first) => format!(
-                " All {} readable-looking lines were skipped; the first, line {}: {}.",
-                summary.skipped_total, first.line, first.reason
-            ),
-            None => String::new(),
-        };
-        return Err(Error::invalid_input(format!(
-            "{name} holds no steps Firebreak can read as {}.{why} Nothing was imported. Check that it is the \
-             trace you meant, or choose another format.",
-            format.label()
-        )));
+        return Err(nothing_read(&name, format, &summary));
     }
     let import = TraceImport {
         id: import_id,
@@ -172,6 +145,49 @@ fn read_into(
     );
     evidence::log(tx, incident, &file.id, CustodyAction::Imported, detail)?;
     Ok(import)
+}
+
+/// Refuses a file whose content was imported into the incident before: its steps would count twice.
+fn refuse_twice(tx: &Tx<'_>, incident: &Incident, file: &EvidenceFile, name: &str) -> Result<()> {
+    match super::imports_of(tx, incident)?.into_iter().find(|i| i.sha256 == file.sha256) {
+        Some(earlier) => Err(Error::Conflict {
+            message: format!(
+                "{name} is already imported into {} (import {}, {} steps). Importing it again would count every \
+                 step twice.",
+                incident.id, earlier.id, earlier.steps
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The evidence folder's copy of the file, which is what is read (never the user's original).
+fn open_copy(store: &Store, incident: &Incident, file: &EvidenceFile, name: &str) -> Result<File> {
+    let path = evidence::stored_path(store, &file.sha256);
+    File::open(&path).map_err(|e| Error::Io {
+        message: format!(
+            "Cannot read the stored copy of {name} ({}): {e}. Run `firebreak evidence reverify {}` to check the \
+             evidence folder. Nothing was imported.",
+            path.display(),
+            incident.id
+        ),
+    })
+}
+
+/// Why a file that parsed gave no steps: nothing in it was a step, or every line was skipped.
+fn nothing_read(name: &str, format: Format, summary: &trace::Summary) -> Error {
+    let why = match summary.skipped.first() {
+        Some(first) => format!(
+            " All {} readable-looking lines were skipped; the first, line {}: {}.",
+            summary.skipped_total, first.line, first.reason
+        ),
+        None => String::new(),
+    };
+    Error::invalid_input(format!(
+        "{name} holds no steps Firebreak can read as {}.{why} Nothing was imported. Check that it is the trace you \
+         meant, or choose another format.",
+        format.label()
+    ))
 }
 
 /// The format the file's start looks like; the file is left at its start.

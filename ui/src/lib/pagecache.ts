@@ -2,7 +2,7 @@
 // (the key): answers that arrive for an older key are dropped, so a slow page never lands in a newer table.
 
 export interface Identified {
-  id: string;
+  id: string | number;
 }
 
 export class PageCache<T extends Identified> {

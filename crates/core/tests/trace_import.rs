@@ -274,3 +274,23 @@ fn a_long_argument_is_kept_whole_and_cut_only_in_a_page() {
     assert_eq!(whole.step.arguments.as_deref(), Some(long.as_str()));
     assert!(verify::verify(&db.store).unwrap().intact);
 }
+
+#[test]
+fn a_tool_result_is_found_by_its_calls_tool_and_the_filters_list_tools_and_agents() {
+    let db = db();
+    let inc = open_incident(&db, "Ops agent deleted backups");
+    let messages = include_str!("data/traces/anthropic_messages.jsonl");
+    let path = source(&db, "ops.jsonl", messages.as_bytes());
+    investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
+
+    // Anthropic's tool_result names only its tool_use: both calls and both results are `bash` steps.
+    let bash = all(&db, &inc.id, StepFilter { tool: Some("bash".into()), ..Default::default() });
+    let kinds: Vec<StepKind> = bash.iter().map(|s| s.step.kind).collect();
+    assert_eq!(kinds, [StepKind::ToolCall, StepKind::ToolResult, StepKind::ToolCall, StepKind::ToolResult]);
+    assert!(bash[3].step.is_error, "the denied rm is the failed result");
+
+    let facets = investigation::facets(&db.store, &inc.id).unwrap();
+    assert_eq!(facets.tools.len(), 1);
+    assert_eq!((facets.tools[0].value.as_str(), facets.tools[0].steps, facets.tools[0].failed), ("bash", 4, 1));
+    assert!(problems(&db).is_empty(), "the named results are what the digest covers");
+}

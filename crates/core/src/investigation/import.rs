@@ -13,7 +13,7 @@ use crate::store::{Store, Tx};
 use crate::trace::{self, Format, Run, Sink, Step, StepKind};
 use rusqlite::types::ValueRef;
 use sha2::{Digest as _, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
 
@@ -92,9 +92,11 @@ fn read_into(
         Error::InvalidInput { field, message } => Error::InvalidInput {
             field,
             message: format!(
-                "{name} cannot be read as {}: {message}. Nothing was imported. Fix the file, choose its format, or \
-                 import the readable lines and skip the rest (--skip-invalid).",
-                format.label()
+                "{name} cannot be read as {}: {message}{} Nothing was imported. Fix the file, choose its format, or \
+                 skip the unreadable lines (they are then listed with the import; --skip-invalid on the command \
+                 line).",
+                format.label(),
+                if message.ends_with(['.', '?', '!']) { "" } else { "." }
             ),
         },
         other => other,
@@ -251,7 +253,13 @@ struct Writer<'t, 'c> {
     failed_tool_calls: u64,
     /// Calls already counted as failed, so a failed call and its failed result count once.
     failed_calls: HashSet<String>,
+    /// The tool of each call seen so far, by call ID, so a result that names only its call (Anthropic's
+    /// `tool_result`, OpenAI's `tool` message) is found by its tool too. At most [`MAX_NAMED_CALLS`].
+    call_tools: HashMap<String, String>,
 }
+
+/// How many calls the writer remembers the tool of; a result after that keeps the tool its own line gives.
+const MAX_NAMED_CALLS: usize = 1_000_000;
 
 impl<'t, 'c> Writer<'t, 'c> {
     fn new(tx: &'t Tx<'c>, import: &'t str) -> Self {
@@ -264,6 +272,19 @@ impl<'t, 'c> Writer<'t, 'c> {
             tool_calls: 0,
             failed_tool_calls: 0,
             failed_calls: HashSet::new(),
+            call_tools: HashMap::new(),
+        }
+    }
+
+    /// A result without a tool name takes its call's; a call's tool is remembered for its result.
+    fn name_tool(&mut self, step: &mut Step) {
+        let Some(call) = step.call_id.as_ref() else { return };
+        match (step.kind, &step.tool) {
+            (StepKind::ToolCall, Some(tool)) if self.call_tools.len() < MAX_NAMED_CALLS => {
+                self.call_tools.insert(call.clone(), tool.clone());
+            }
+            (StepKind::ToolResult, None) => step.tool = self.call_tools.get(call).cloned(),
+            _ => {}
         }
     }
 
@@ -324,7 +345,8 @@ impl Sink for Writer<'_, '_> {
         Ok(())
     }
 
-    fn step(&mut self, step: Step) -> Result<()> {
+    fn step(&mut self, mut step: Step) -> Result<()> {
+        self.name_tool(&mut step);
         self.count(&step);
         let values = rows::step_values(self.import, self.steps, step);
         let mut stmt = self.tx.prepare_cached(&format!(

@@ -9,7 +9,10 @@ mod steps;
 
 pub use import::{import_evidence, import_file, ImportOptions};
 pub(crate) use steps::imports_of;
-pub use steps::{imports, runs, step, steps, StepFilter, StepPage, StoredRun, StoredStep, MAX_PAGE, PREVIEW_CHARS};
+pub use steps::{
+    facets, imports, overview, runs, step, steps, StepFacet, StepFacets, StepFilter, StepPage, StoredRun, StoredStep,
+    TraceOverview, MAX_FACET_VALUES, MAX_PAGE, PREVIEW_CHARS,
+};
 
 use crate::audit::Entity;
 use crate::error::Result;
@@ -109,4 +112,16 @@ pub(crate) fn changed_rows(conn: &Connection) -> Result<(Vec<ChangedRows>, Vec<S
     )?;
     let strays = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((changed, strays))
+}
+
+/// The choice lists of the Investigation tab: the formats an import can be told to read, and the kinds of step.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export_to = "TraceChoices.ts")]
+pub struct TraceChoices {
+    pub formats: Vec<crate::vocabulary::Choice>,
+    pub kinds: Vec<crate::vocabulary::Choice>,
+}
+
+pub fn choices() -> TraceChoices {
+    TraceChoices { formats: Format::options(), kinds: crate::trace::StepKind::options() }
 }

@@ -254,3 +254,59 @@ pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
         ))
     })
 }
+
+/// One value a filter can take (a tool's or an agent's name), with how many steps have it and how many of those
+/// failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StepFacet.ts")]
+pub struct StepFacet {
+    pub value: String,
+    #[ts(type = "number")]
+    pub steps: u64,
+    #[ts(type = "number")]
+    pub failed: u64,
+}
+
+/// What the incident's steps can be filtered by: the tools and agents they name, most steps first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StepFacets.ts")]
+pub struct StepFacets {
+    pub tools: Vec<StepFacet>,
+    pub agents: Vec<StepFacet>,
+}
+
+/// The most values a facet lists: a trace may name a million different tools, a filter cannot.
+pub const MAX_FACET_VALUES: usize = 500;
+
+pub fn facets(store: &Store, key: &str) -> Result<StepFacets> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let facet = |column: &str| -> Result<Vec<StepFacet>> {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {column}, count(*), sum(is_error) FROM trace_steps \
+             WHERE import IN (SELECT uuid FROM trace_imports WHERE incident = ?1) AND {column} IS NOT NULL \
+             GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {MAX_FACET_VALUES}"
+        ))?;
+        let rows = stmt.query_map([incident.row_key()], |r| {
+            Ok(StepFacet {
+                value: r.get(0)?,
+                steps: r.get::<_, i64>(1)? as u64,
+                failed: r.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    };
+    Ok(StepFacets { tools: facet("tool")?, agents: facet("agent")? })
+}
+
+/// The incident's imports and their runs, read together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "TraceOverview.ts")]
+pub struct TraceOverview {
+    pub imports: Vec<TraceImport>,
+    pub runs: Vec<StoredRun>,
+}
+
+pub fn overview(store: &Store, key: &str) -> Result<TraceOverview> {
+    Ok(TraceOverview { imports: imports(store, key)?, runs: runs(store, key)? })
+}

@@ -14,7 +14,7 @@ run_file() {
 }
 
 failed=()
-for file in app.test.mjs walk.test.mjs notify.test.mjs report.test.mjs; do
+for file in app.test.mjs walk.test.mjs notify.test.mjs report.test.mjs investigate.test.mjs; do
   stamp=$(mktemp)
   status=0
   run_file "$file" || status=$?

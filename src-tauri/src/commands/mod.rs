@@ -38,6 +38,7 @@ modules!(
     containment,
     playbook,
     evidence,
+    investigation,
     affected,
     communication,
     notification,

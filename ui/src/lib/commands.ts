@@ -33,6 +33,7 @@ import type { EvidenceKindState } from './bindings/EvidenceKindState';
 import type { EvidenceStatus } from './bindings/EvidenceStatus';
 import type { FieldChange } from './bindings/FieldChange';
 import type { FileCheck } from './bindings/FileCheck';
+import type { Format } from './bindings/TraceFormat';
 import type { GeneratedReport } from './bindings/GeneratedReport';
 import type { Guidance } from './bindings/Guidance';
 import type { ImportReport } from './bindings/ImportReport';
@@ -80,8 +81,15 @@ import type { SeverityQuestion } from './bindings/SeverityQuestion';
 import type { SeveritySuggestion } from './bindings/SeveritySuggestion';
 import type { Startup } from './bindings/Startup';
 import type { Status } from './bindings/Status';
+import type { StepFacets } from './bindings/StepFacets';
+import type { StepFilter } from './bindings/StepFilter';
+import type { StepPage } from './bindings/StepPage';
+import type { StoredStep } from './bindings/StoredStep';
 import type { SubmitInput } from './bindings/SubmitInput';
 import type { TimelineEntry } from './bindings/TimelineEntry';
+import type { TraceChoices } from './bindings/TraceChoices';
+import type { TraceImport } from './bindings/TraceImport';
+import type { TraceOverview } from './bindings/TraceOverview';
 import type { VerifyProgress } from './bindings/VerifyProgress';
 import type { VerifyReport } from './bindings/VerifyReport';
 import type { Vocabulary } from './bindings/Vocabulary';
@@ -208,6 +216,33 @@ export const evidenceExport = (id: string, fileId: string, dest: string): Promis
   call('evidence_export', { id, file_id: fileId, dest });
 
 export const evidenceReverify = (id: string): Promise<Array<FileCheck>> => call('evidence_reverify', { id });
+
+export const traceChoices = (): Promise<TraceChoices> => call('trace_choices');
+
+/** Attaches `path` as tool-call-trace evidence and reads it into runs and steps, all or nothing. */
+export const traceImport = (
+  id: string,
+  path: string,
+  format: Format | null,
+  skipInvalid: boolean,
+): Promise<TraceImport> => call('trace_import', { id, path, format, skip_invalid: skipInvalid });
+
+/** Reads an evidence file already attached to the incident as a trace. */
+export const traceImportEvidence = (
+  id: string,
+  fileId: string,
+  format: Format | null,
+  skipInvalid: boolean,
+): Promise<TraceImport> => call('trace_import_evidence', { id, file_id: fileId, format, skip_invalid: skipInvalid });
+
+export const traceOverview = (id: string): Promise<TraceOverview> => call('trace_overview', { id });
+
+export const traceFacets = (id: string): Promise<StepFacets> => call('trace_facets', { id });
+
+export const traceSteps = (id: string, filter: StepFilter): Promise<StepPage> => call('trace_steps', { id, filter });
+
+/** One step whole. Its number is a `u32` on the wire, which TypeScript holds exactly (an `i64` would be a bigint). */
+export const traceStep = (id: string, step: number): Promise<StoredStep> => call('trace_step', { id, step });
 
 export const affectedChoices = (): Promise<AffectedChoices> => call('affected_choices');
 

@@ -1,0 +1,26 @@
+//! Investigation: agent traces imported as evidence and read into runs and steps, and the steps read back a page
+//! at a time for the Investigation tab.
+
+use super::actor;
+use super::declare::commands;
+use firebreak_core::investigation::{
+    self, ImportOptions, StepFacets, StepFilter, StepPage, StoredStep, TraceChoices, TraceImport, TraceOverview,
+};
+use firebreak_core::trace::Format;
+use std::path::PathBuf;
+
+commands! {
+    pure trace_choices() -> TraceChoices => investigation::choices();
+    /// Attaches `path` as tool-call-trace evidence and reads it into runs and steps, all or nothing.
+    store trace_import(id: String, path: PathBuf, format: Option<Format>, skip_invalid: bool) -> TraceImport =>
+        move |s| investigation::import_file(s, &actor(s)?, &id, &path, &ImportOptions { format, skip_invalid });
+    /// Reads an evidence file already attached to the incident as a trace.
+    store trace_import_evidence(id: String, file_id: String, format: Option<Format>, skip_invalid: bool) -> TraceImport =>
+        move |s| investigation::import_evidence(s, &actor(s)?, &id, &file_id, &ImportOptions { format, skip_invalid });
+    store trace_overview(id: String) -> TraceOverview =>
+        move |s| investigation::overview(s, &id);
+    store trace_facets(id: String) -> StepFacets => move |s| investigation::facets(s, &id);
+    store trace_steps(id: String, filter: StepFilter) -> StepPage => move |s| investigation::steps(s, &id, &filter);
+    /// One step whole. Its number is a `u32` on the wire, which TypeScript holds exactly (an `i64` would be a bigint).
+    store trace_step(id: String, step: u32) -> StoredStep => move |s| investigation::step(s, &id, i64::from(step));
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Step } from './bindings/TraceStep';
+import {
+  emptyStepFilters,
+  isStepFiltered,
+  oneLine,
+  pretty,
+  stepFilterKey,
+  stepSummary,
+  toStepFilter,
+  visible,
+} from './investigation';
+
+function step(over: Partial<Step> = {}): Step {
+  return {
+    run: 0,
+    kind: 'tool_call',
+    name: null,
+    at: null,
+    ended_at: null,
+    agent: null,
+    model: null,
+    tool: 'send_email',
+    arguments: null,
+    result: null,
+    is_error: false,
+    error: null,
+    input_tokens: null,
+    output_tokens: null,
+    cost: null,
+    source_id: null,
+    parent_source_id: null,
+    call_id: null,
+    origin: { line: 1, offset: 0 },
+    ...over,
+  };
+}
+
+describe('step filters', () => {
+  it('sends only the filters that are set, with the page asked for', () => {
+    const f = { ...emptyStepFilters(), tool: 'send_email', failedOnly: true };
+    expect(toStepFilter(f, 400, 200)).toEqual({
+      import: null,
+      run: null,
+      agent: null,
+      tool: 'send_email',
+      kind: null,
+      errors_only: true,
+      from: null,
+      to: null,
+      offset: 400,
+      limit: 200,
+    });
+  });
+
+  it('gives a new key when a filter changes, and knows the unfiltered view', () => {
+    expect(stepFilterKey(emptyStepFilters())).not.toBe(stepFilterKey({ ...emptyStepFilters(), kind: 'error' }));
+    expect(isStepFiltered(emptyStepFilters())).toBe(false);
+    expect(isStepFiltered({ ...emptyStepFilters(), agent: 'Refunds' })).toBe(true);
+  });
+});
+
+describe('texts from traces', () => {
+  it('shows control and direction characters as escapes, and keeps line breaks and tabs', () => {
+    expect(visible('a\u202Eexe.txt')).toBe('a\\u{202E}exe.txt');
+    expect(visible('bell\u0007 esc\u001b[31m')).toBe('bell\\u{7} esc\\u{1B}[31m');
+    expect(visible('two\nlines\tand a tab')).toBe('two\nlines\tand a tab');
+    expect(oneLine('two\nlines')).toBe('two ⏎ lines');
+  });
+
+  it('pretty-prints JSON and leaves everything else to be shown as it is', () => {
+    expect(pretty('{"to":"a@example.com","amount":120.5}')).toBe('{\n  "to": "a@example.com",\n  "amount": 120.5\n}');
+    expect(pretty('<img src=x onerror=alert(1)>')).toBeNull();
+    expect(pretty('{"not json"')).toBeNull();
+    expect(pretty('plain words')).toBeNull();
+  });
+
+  it('does not reformat JSON whose numbers JavaScript would round', () => {
+    expect(pretty('{"account":12345678901234567890}')).toBeNull();
+    expect(pretty('{"id":"12345678901234567890"}')).not.toBeNull();
+  });
+
+  it('sums a step up by its error first, then what went in or came out, cut at a length', () => {
+    expect(stepSummary(step({ arguments: '{"a":1}', error: 'SMTP relay refused' }))).toBe('SMTP relay refused');
+    expect(stepSummary(step({ result: 'line one\nline two' }))).toBe('line one ⏎ line two');
+    expect(stepSummary(step({ arguments: 'x'.repeat(300) }), 10)).toBe(`${'x'.repeat(10)}…`);
+    expect(stepSummary(step())).toBe('');
+  });
+});

@@ -1,0 +1,89 @@
+// The Investigation tab's logic: its filters as the core's StepFilter, a step in a few words, its texts made
+// readable (pretty-printed JSON, control and direction characters shown as escapes) — always as text, never HTML.
+
+import type { StepFilter } from './bindings/StepFilter';
+import type { StepKind } from './bindings/TraceStepKind';
+import type { Step } from './bindings/TraceStep';
+import type { TraceImport } from './bindings/TraceImport';
+import { plural } from './format';
+
+export interface StepFilters {
+  run: string;
+  agent: string;
+  tool: string;
+  kind: StepKind | '';
+  failedOnly: boolean;
+}
+
+export function emptyStepFilters(): StepFilters {
+  return { run: '', agent: '', tool: '', kind: '', failedOnly: false };
+}
+
+export function toStepFilter(f: StepFilters, offset: number, limit: number): StepFilter {
+  return {
+    import: null,
+    run: f.run || null,
+    agent: f.agent || null,
+    tool: f.tool || null,
+    kind: f.kind || null,
+    errors_only: f.failedOnly,
+    from: null,
+    to: null,
+    offset,
+    limit,
+  };
+}
+
+/** Names the rows the filters ask for: the table starts again at the top when it changes. */
+export function stepFilterKey(f: StepFilters): string {
+  return JSON.stringify([f.run, f.agent, f.tool, f.kind, f.failedOnly]);
+}
+
+export function isStepFiltered(f: StepFilters): boolean {
+  return stepFilterKey(f) !== stepFilterKey(emptyStepFilters());
+}
+
+// C0 and C1 controls other than tab and line feed, and the characters that reorder text (bidi overrides and
+// isolates): a trace may carry them to make a listing say something else than what is stored.
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with the characters that hide or reorder text shown as `\u{…}` escapes. */
+export function visible(text: string): string {
+  return text.replace(HIDDEN, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+}
+
+/** The text on one line: line breaks as ⏎, the rest as `visible`. */
+export function oneLine(text: string): string {
+  return visible(text.replace(/\r\n|\r|\n/g, ' ⏎ ').replace(/\t/g, ' '));
+}
+
+// An integer longer than this loses digits in a JavaScript number, so reformatting would change the evidence.
+const LOSSY_NUMBER = /(?<![\w."])-?\d{16,}(?![\w."])/;
+
+/** JSON text indented for reading, or null when the text is not JSON or reading it would change a number. JSON's
+ *  own key order is kept (except that JavaScript puts integer-like keys first, which the original view shows). */
+export function pretty(text: string): string | null {
+  const t = text.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return null;
+  if (LOSSY_NUMBER.test(t)) return null;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/** The step in a few words for its row: its error, else what went in or came out, else its name. */
+export function stepSummary(step: Step, max = 160): string {
+  const text = step.error ?? step.arguments ?? step.result ?? step.name ?? '';
+  const flat = oneLine(text);
+  const chars = [...flat];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : flat;
+}
+
+/** What an import read, in words. */
+export function importSummary(i: TraceImport): string {
+  const failed = i.failed_tool_calls > 0 ? `, ${i.failed_tool_calls} failed` : '';
+  const skipped = i.skipped_total > 0 ? `; ${plural(i.skipped_total, 'line')} skipped` : '';
+  return `${plural(i.runs, 'run')}, ${plural(i.steps, 'step')} (${plural(i.tool_calls, 'tool call')}${failed})${skipped}`;
+}

@@ -48,7 +48,8 @@ clean:
 	rm -rf ui/dist tests/e2e/artifacts
 
 # Figures, not tests (release build): imports 100,000 affected objects and times the table's filters and verify;
-# then generates the full report of a large incident beside headless Chromium printing the same tables.
+# then generates the full report of a large incident beside headless Chromium printing the same tables; then imports a
+# trace of 1,000,000 steps and times the Investigation tab's pages and filters beside a full scan of the steps.
 .PHONY: bench
 bench: deps
 	./scripts/install-deps.sh bench
@@ -57,6 +58,7 @@ bench: deps
 	cargo run --release -p firebreak-core --example bench_report
 	cargo run --release -p firebreak-core --example bench_audit
 	cargo run --release -p firebreak-core --example bench_cli
+	cargo run --release -p firebreak-core --example bench_trace
 
 # Not part of `make test` (minutes, release build): writers killed with SIGKILL 200 times (lost acknowledged writes,
 # partial imports, verify after each round), then the importer and the time parser fuzzed for 90 s each.

@@ -177,8 +177,8 @@ fn verify_finds_a_step_changed_added_or_deleted_outside_firebreak() {
         ("renumbered", "UPDATE trace_steps SET id = id + 1000 WHERE seq = 0"),
         (
             "added",
-            "INSERT INTO trace_steps (import, seq, run, kind, is_error, line, byte_offset) \
-             SELECT import, 99, 0, 'tool_call', 0, 1, 0 FROM trace_steps LIMIT 1",
+            "INSERT INTO trace_steps (incident, import, seq, run, kind, is_error, line, byte_offset) \
+             SELECT incident, import, 99, 0, 'tool_call', 0, 1, 0 FROM trace_steps LIMIT 1",
         ),
         ("run changed", "UPDATE trace_runs SET agent = 'SomeoneElse' WHERE idx = 0"),
     ];
@@ -202,8 +202,8 @@ fn verify_finds_a_step_changed_added_or_deleted_outside_firebreak() {
     investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
     outsider(&db)
         .execute_batch(
-            "INSERT INTO trace_steps (import, seq, run, kind, is_error, line, byte_offset) \
-             VALUES ('made-up', 0, 0, 'tool_call', 0, 1, 0);
+            "INSERT INTO trace_steps (incident, import, seq, run, kind, is_error, line, byte_offset) \
+             VALUES ('x', 'made-up', 0, 0, 'tool_call', 0, 1, 0);
              UPDATE trace_imports SET digest = '\"0000\"';",
         )
         .unwrap();

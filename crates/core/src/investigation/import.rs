@@ -85,7 +85,7 @@ fn read_into(
         None => detect(&mut input, &name)?,
     };
     let import_id = record::new_id();
-    let mut writer = Writer::new(tx, &import_id);
+    let mut writer = Writer::new(tx, &incident.uuid, &import_id);
     let parse_options = trace::Options { skip_invalid: options.skip_invalid, ..trace::Options::default() };
     let mut reader = BufReader::with_capacity(READ_BUFFER, Hashing::new(input));
     let summary = trace::parse(format, &mut reader, &parse_options, &mut writer).map_err(|e| match e {
@@ -245,6 +245,7 @@ struct Counts {
 /// The sink that writes runs and steps into the open transaction, hashing each step row as it goes.
 struct Writer<'t, 'c> {
     tx: &'t Tx<'c>,
+    incident: &'t str,
     import: &'t str,
     runs: Vec<Run>,
     steps: u64,
@@ -262,9 +263,10 @@ struct Writer<'t, 'c> {
 const MAX_NAMED_CALLS: usize = 1_000_000;
 
 impl<'t, 'c> Writer<'t, 'c> {
-    fn new(tx: &'t Tx<'c>, import: &'t str) -> Self {
+    fn new(tx: &'t Tx<'c>, incident: &'t str, import: &'t str) -> Self {
         Writer {
             tx,
+            incident,
             import,
             runs: Vec::new(),
             steps: 0,
@@ -348,10 +350,10 @@ impl Sink for Writer<'_, '_> {
     fn step(&mut self, mut step: Step) -> Result<()> {
         self.name_tool(&mut step);
         self.count(&step);
-        let values = rows::step_values(self.import, self.steps, step);
+        let values = rows::step_values(self.incident, self.import, self.steps, step);
         let mut stmt = self.tx.prepare_cached(&format!(
             "INSERT INTO trace_steps ({STEP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
         ))?;
         stmt.execute(rusqlite::params_from_iter(values.iter()))?;
         let id = self.tx.last_insert_rowid();

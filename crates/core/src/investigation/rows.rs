@@ -43,6 +43,7 @@ CREATE TABLE trace_runs (
 );
 CREATE TABLE trace_steps (
     id INTEGER PRIMARY KEY,
+    incident TEXT NOT NULL,
     import TEXT NOT NULL,
     seq INTEGER NOT NULL,
     run INTEGER NOT NULL,
@@ -67,13 +68,18 @@ CREATE TABLE trace_steps (
     byte_offset INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX trace_steps_order ON trace_steps (import, seq);
-CREATE INDEX trace_steps_tool ON trace_steps (import, tool);
+CREATE INDEX trace_steps_time ON trace_steps (incident, at IS NULL, at, import, seq);
+CREATE INDEX trace_steps_failed ON trace_steps (incident, at IS NULL, at, import, seq) WHERE is_error;
+CREATE INDEX trace_steps_tool ON trace_steps (incident, tool, at IS NULL, at, import, seq);
+CREATE INDEX trace_steps_agent ON trace_steps (incident, agent, at IS NULL, at, import, seq);
 ";
 
 /// The columns of `trace_runs`, in the order they are written and hashed.
 pub(crate) const RUN_COLUMNS: &str = "import, idx, source_id, agent, workflow, model, started_at, ended_at";
-/// The columns of `trace_steps` after `id`, in the order they are written and hashed.
-pub(crate) const STEP_COLUMNS: &str = "import, seq, run, kind, name, at, ended_at, agent, model, tool, arguments, \
+/// The columns of `trace_steps` after `id`, in the order they are written and hashed. A step names its incident
+/// (as its import does) so that a page of one incident's steps is read in order from one index.
+pub(crate) const STEP_COLUMNS: &str =
+    "incident, import, seq, run, kind, name, at, ended_at, agent, model, tool, arguments, \
      result, is_error, error, input_tokens, output_tokens, cost, source_id, parent_source_id, call_id, line, \
      byte_offset";
 
@@ -112,8 +118,9 @@ pub(crate) fn run_values(import: &str, index: usize, run: &Run) -> Vec<Value> {
     ]
 }
 
-pub(crate) fn step_values(import: &str, seq: u64, step: Step) -> Vec<Value> {
+pub(crate) fn step_values(incident: &str, import: &str, seq: u64, step: Step) -> Vec<Value> {
     vec![
+        Value::Text(incident.to_string()),
         Value::Text(import.to_string()),
         position(seq),
         position(step.run as u64),

@@ -181,13 +181,41 @@ fn read_step(r: &Row<'_>) -> rusqlite::Result<StoredStep> {
 }
 
 const FROM: &str = "FROM trace_steps s LEFT JOIN trace_runs r ON r.import = s.import AND r.idx = s.run";
+/// Time order, steps without a time last, then file order. Spelt as the indexes `trace_steps_time`, `_failed`,
+/// `_tool` and `_agent` are, so SQLite reads a page from one of them instead of sorting every step.
+const ORDER: &str = "s.at IS NULL, s.at, s.import, s.seq";
 
 /// One page of the incident's steps matching `filter`, in time order (steps without a time after, in file order).
 pub fn steps(store: &Store, key: &str, filter: &StepFilter) -> Result<StepPage> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    let mut conditions = vec!["s.import IN (SELECT uuid FROM trace_imports WHERE incident = ?1)".to_string()];
-    let mut params: Vec<Value> = vec![Value::Text(incident.row_key())];
+    let (condition, params) = condition(&incident.uuid, filter)?;
+    // No filter reads the run's row, so neither the count nor the choice of the page joins it.
+    let total_matching: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM trace_steps s WHERE {condition}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = filter.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE);
+    // SQLite counts in i64: an offset past that is past the end.
+    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+    // The page's steps are chosen from the index alone (a deep offset skips index entries, not rows and their
+    // runs); then only those are read whole.
+    let sql = format!(
+        "SELECT {} FROM ({}) page JOIN trace_steps s ON s.id = page.id \
+         LEFT JOIN trace_runs r ON r.import = s.import AND r.idx = s.run ORDER BY {ORDER}",
+        select_columns(true),
+        page_ids(&condition, limit, offset)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), read_step)?;
+    Ok(StepPage { rows: rows.collect::<rusqlite::Result<Vec<_>>>()?, total_matching: total_matching as u64 })
+}
+
+/// The SQL condition (over `trace_steps s`) and its parameters for the incident's steps that `filter` asks for.
+fn condition(incident: &str, filter: &StepFilter) -> Result<(String, Vec<Value>)> {
+    let mut conditions = vec!["s.incident = ?1".to_string()];
+    let mut params: Vec<Value> = vec![Value::Text(incident.to_string())];
     let mut add = |condition: &str, value: Value, params: &mut Vec<Value>| {
         params.push(value);
         conditions.push(condition.replace('?', &format!("?{}", params.len())));
@@ -196,7 +224,11 @@ pub fn steps(store: &Store, key: &str, filter: &StepFilter) -> Result<StepPage> 
         add("s.import = ?", Value::Text(import.to_string()), &mut params);
     }
     if let Some(run) = filter.run.as_deref().map(str::trim) {
-        add("r.source_id = ?", Value::Text(run.to_string()), &mut params);
+        add(
+            "(s.import, s.run) IN (SELECT import, idx FROM trace_runs WHERE source_id = ?)",
+            Value::Text(run.to_string()),
+            &mut params,
+        );
     }
     if let Some(agent) = filter.agent.as_deref().map(str::trim) {
         add("s.agent = ?", Value::Text(agent.to_string()), &mut params);
@@ -221,33 +253,20 @@ pub fn steps(store: &Store, key: &str, filter: &StepFilter) -> Result<StepPage> 
     if filter.errors_only {
         conditions.push("s.is_error".into());
     }
-    let condition = conditions.join(" AND ");
-    let total_matching: i64 = conn.query_row(
-        &format!("SELECT count(*) {FROM} WHERE {condition}"),
-        rusqlite::params_from_iter(params.iter()),
-        |r| r.get(0),
-    )?;
-    let limit = filter.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE);
-    // SQLite counts in i64: an offset past that is past the end.
-    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
-    let sql = format!(
-        "SELECT {} {FROM} WHERE {condition} ORDER BY s.at NULLS LAST, s.import, s.seq LIMIT {limit} OFFSET {offset}",
-        select_columns(true)
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), read_step)?;
-    Ok(StepPage { rows: rows.collect::<rusqlite::Result<Vec<_>>>()?, total_matching: total_matching as u64 })
+    Ok((conditions.join(" AND "), params))
+}
+
+/// The IDs of one page of the steps matching `condition`, in time order: read from an index in that order.
+fn page_ids(condition: &str, limit: u64, offset: i64) -> String {
+    format!("SELECT s.id FROM trace_steps s WHERE {condition} ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}")
 }
 
 /// One step of the incident, with its whole text.
 pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
-    let sql = format!(
-        "SELECT {} {FROM} WHERE s.id = ?1 AND s.import IN (SELECT uuid FROM trace_imports WHERE incident = ?2)",
-        select_columns(false)
-    );
-    conn.query_row(&sql, rusqlite::params![id, incident.row_key()], read_step).optional()?.ok_or_else(|| {
+    let sql = format!("SELECT {} {FROM} WHERE s.id = ?1 AND s.incident = ?2", select_columns(false));
+    conn.query_row(&sql, rusqlite::params![id, incident.uuid], read_step).optional()?.ok_or_else(|| {
         Error::not_found(format!(
             "No step {id} in the traces of {}. `firebreak trace steps {}` lists them with their numbers.",
             incident.id, incident.id
@@ -281,20 +300,30 @@ pub const MAX_FACET_VALUES: usize = 500;
 pub fn facets(store: &Store, key: &str) -> Result<StepFacets> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
+    // Both counts come from indexes: all steps by value from the value's index, the failed ones from the (small)
+    // index of failed steps.
     let facet = |column: &str| -> Result<Vec<StepFacet>> {
         let mut stmt = conn.prepare(&format!(
-            "SELECT {column}, count(*), sum(is_error) FROM trace_steps \
-             WHERE import IN (SELECT uuid FROM trace_imports WHERE incident = ?1) AND {column} IS NOT NULL \
+            "SELECT {column}, count(*) FROM trace_steps WHERE incident = ?1 AND {column} IS NOT NULL \
              GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {MAX_FACET_VALUES}"
         ))?;
-        let rows = stmt.query_map([incident.row_key()], |r| {
-            Ok(StepFacet {
-                value: r.get(0)?,
-                steps: r.get::<_, i64>(1)? as u64,
-                failed: r.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut values = stmt
+            .query_map([&incident.uuid], |r| {
+                Ok(StepFacet { value: r.get(0)?, steps: r.get::<_, i64>(1)? as u64, failed: 0 })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = conn.prepare(&format!(
+            // Named, since the value's index would otherwise be read, with a row lookup per step for `is_error`.
+            "SELECT {column}, count(*) FROM trace_steps INDEXED BY trace_steps_failed \
+             WHERE incident = ?1 AND is_error AND {column} IS NOT NULL GROUP BY {column}"
+        ))?;
+        let failed: std::collections::HashMap<String, u64> = stmt
+            .query_map([&incident.uuid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for v in &mut values {
+            v.failed = failed.get(&v.value).copied().unwrap_or(0);
+        }
+        Ok(values)
     };
     Ok(StepFacets { tools: facet("tool")?, agents: facet("agent")? })
 }
@@ -309,4 +338,40 @@ pub struct TraceOverview {
 
 pub fn overview(store: &Store, key: &str) -> Result<TraceOverview> {
     Ok(TraceOverview { imports: imports(store, key)?, runs: runs(store, key)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What SQLite plans for a page's IDs under `filter`, on a database with Firebreak's schema.
+    fn plan(filter: StepFilter) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path().join("plan.db")).unwrap();
+        let conn = store.connect().unwrap();
+        let (condition, params) = condition("incident", &filter).unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", page_ids(&condition, 200, 500_000));
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3)).unwrap();
+        rows.collect::<rusqlite::Result<Vec<_>>>().unwrap().join("; ")
+    }
+
+    // A page of a million steps is read from an index in time order; sorting every step for each page (a temporary
+    // B-tree) is what made deep pages take seconds.
+    #[test]
+    fn a_page_is_read_in_order_from_an_index_whatever_the_filter() {
+        let cases = [
+            (StepFilter::default(), "trace_steps_time"),
+            (StepFilter { errors_only: true, ..Default::default() }, "trace_steps_failed"),
+            (StepFilter { tool: Some("send_email".into()), ..Default::default() }, "trace_steps_tool"),
+            (StepFilter { agent: Some("Refunds".into()), ..Default::default() }, "trace_steps_agent"),
+        ];
+        for (filter, index) in cases {
+            let plan = plan(filter.clone());
+            assert!(plan.contains(index), "{filter:?}: {plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
+        }
+        let plan = plan(StepFilter::default());
+        assert!(plan.contains("COVERING INDEX"), "the unfiltered page's IDs come from the index alone: {plan}");
+    }
 }

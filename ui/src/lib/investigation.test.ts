@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Step } from './bindings/TraceStep';
 import {
   emptyStepFilters,
+  forDisplay,
+  SHOWN_CHARS,
   isStepFiltered,
   oneLine,
   pretty,
@@ -85,5 +87,22 @@ describe('texts from traces', () => {
     expect(stepSummary(step({ result: 'line one\nline two' }))).toBe('line one ⏎ line two');
     expect(stepSummary(step({ arguments: 'x'.repeat(300) }), 10)).toBe(`${'x'.repeat(10)}…`);
     expect(stepSummary(step())).toBe('');
+  });
+});
+
+describe('a step shown in its detail', () => {
+  it('formats JSON unless asked for the original, and escapes what would hide text', () => {
+    expect(forDisplay('{"a":1}', false, false)).toEqual({ text: '{\n  "a": 1\n}', hidden: 0 });
+    expect(forDisplay('{"a":1}', true, false)).toEqual({ text: '{"a":1}', hidden: 0 });
+    expect(forDisplay('x\u001b[2J', true, false).text).toBe('x\\u{1B}[2J');
+  });
+
+  it('cuts a very long text, says how much is left, and shows it all when asked', () => {
+    const long = `{"blob":"${'y'.repeat(SHOWN_CHARS)}"}`;
+    const cut = forDisplay(long, false, false);
+    expect(cut.text.length).toBe(SHOWN_CHARS);
+    expect(cut.hidden).toBe(long.length - SHOWN_CHARS);
+    expect(cut.text.startsWith('{"blob"')).toBe(true);
+    expect(forDisplay(long, false, true)).toEqual({ text: long, hidden: 0 });
   });
 });

@@ -73,6 +73,19 @@ export function pretty(text: string): string | null {
   }
 }
 
+/** How much of one text the step's detail shows before it offers the rest: a trace may hold megabytes in one
+ *  argument, and the page stays responsive. */
+export const SHOWN_CHARS = 200_000;
+
+/** A step's text as the detail shows it: formatted JSON unless `original` (a text beyond SHOWN_CHARS is never
+ *  reformatted), control characters escaped, cut at SHOWN_CHARS unless `whole`; `hidden` counts what was cut. */
+export function forDisplay(text: string, original: boolean, whole: boolean): { text: string; hidden: number } {
+  const long = text.length > SHOWN_CHARS;
+  const base = original || long ? text : (pretty(text) ?? text);
+  if (whole || !long) return { text: visible(base), hidden: 0 };
+  return { text: visible(base.slice(0, SHOWN_CHARS)), hidden: base.length - SHOWN_CHARS };
+}
+
 /** The step in a few words for its row: its error, else what went in or came out, else its name. */
 export function stepSummary(step: Step, max = 160): string {
   const text = step.error ?? step.arguments ?? step.result ?? step.name ?? '';

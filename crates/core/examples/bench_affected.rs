@@ -2,27 +2,20 @@
 //! the import, the table's filters, a text search, the counts and a full `verify` of the resulting trail take.
 //! Figures only; the tests stay fast and never time anything.
 
-use firebreak_core::incident::{self, IncidentFields};
 use firebreak_core::phases::affected::{self, ObjectQuery, ObjectSort, SortDirection};
 use firebreak_core::phases::affected::{AgentAction, ObjectStatus};
-use firebreak_core::{verify, Actor, Store};
+use firebreak_core::verify;
 use std::time::{Duration, Instant};
 
 #[path = "shared/objects.rs"]
 mod objects;
+#[path = "shared/scratch.rs"]
+mod scratch;
 
 const ROWS: usize = 100_000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = tempfile::tempdir()?;
-    let store = Store::create(dir.path().join("bench.db"))?;
-    let actor = Actor::new("Bench", None);
-    let incident = incident::create(
-        &store,
-        &actor,
-        IncidentFields { title: "Benchmark: 100,000 affected objects".into(), ..Default::default() },
-        false,
-    )?;
+    let scratch::Scratch { dir, store, actor, incident } = scratch::scratch("Benchmark: 100,000 affected objects")?;
 
     let started = Instant::now();
     let csv = objects::csv(ROWS, 0);

@@ -5,11 +5,13 @@
 //! same file with serde_json and storing nothing; for the reads, one full scan of the steps table
 //! (`SELECT count(*)`). Figures only; the tests never time anything.
 
-use firebreak_core::incident::{self, IncidentFields};
 use firebreak_core::investigation::{self, ImportOptions, StepFilter};
-use firebreak_core::{verify, Actor, Store};
+use firebreak_core::verify;
 use std::io::{BufRead, BufWriter, Write};
 use std::time::{Duration, Instant};
+
+#[path = "shared/scratch.rs"]
+mod scratch;
 
 /// One timed read: what it found, in words.
 type Read<'a> = dyn Fn() -> Result<String, Box<dyn std::error::Error>> + 'a;
@@ -20,15 +22,7 @@ const TOOLS: [&str; 8] =
     ["issue_refund", "send_email", "lookup_order", "update_crm", "search_kb", "create_ticket", "charge_card", "bash"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = tempfile::tempdir()?;
-    let store = Store::create(dir.path().join("bench.db"))?;
-    let actor = Actor::new("Bench", None);
-    let incident = incident::create(
-        &store,
-        &actor,
-        IncidentFields { title: "Benchmark: a trace of 1,000,000 steps".into(), ..Default::default() },
-        false,
-    )?;
+    let scratch::Scratch { dir, store, actor, incident } = scratch::scratch("Benchmark: a trace of 1,000,000 steps")?;
     let path = dir.path().join("trace.jsonl");
     let started = Instant::now();
     write_trace(&path)?;

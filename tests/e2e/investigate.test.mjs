@@ -1,8 +1,8 @@
 // End to end: reading an agent's trace in the real desktop app. A Claude conversation is imported from a file on
 // the Investigation tab (kept as evidence first); its run and steps are listed; "only failed steps" finds the
-// failed tool call; a step opens whole, its JSON formatted, and a script payload the agent read is shown as text,
-// never run. A malformed file is refused with its line and leaves the tab as it was. Screenshots land in
-// tests/e2e/artifacts/investigate/.
+// failed tool call; a step opens whole, with its line in the preserved file; a script payload the agent read is
+// shown as text, never run. A malformed file is refused with its line and leaves the tab as it was. Screenshots
+// land in tests/e2e/artifacts/investigate/.
 
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -100,6 +100,13 @@ describe('Reading what the agent did from its trace', () => {
     await openStep(0);
     await wd.until('the failed step', async () => /Payment gateway timed out/.test(await wd.text('[data-testid="step-detail"]')));
     assert.match(await wd.text('[data-testid="step-origin"]'), /refunds-session\.jsonl, line 1/);
+    // The line as the preserved copy holds it: the conversation, with the failed result in it.
+    await wd.clickTestId('step-show-original');
+    const line = await wd.until('the original line', async () => {
+      const found = await session.rows('step-original-line');
+      return found.length ? wd.script(`return document.querySelector('[data-testid="step-original-line"]').textContent`) : null;
+    });
+    assert.ok(line.includes('"is_error":true') && line.includes('Payment gateway timed out'), line);
     await showDetail();
     await shot('failed-step');
   });

@@ -62,6 +62,8 @@ pub enum TraceCommand {
     },
     /// One step with its whole arguments, result and error.
     Step { id: String, step: i64 },
+    /// The step as its evidence file holds it: its line (at most 64 KiB), read from the preserved copy.
+    Original { id: String, step: i64 },
 }
 
 pub fn run(
@@ -103,6 +105,18 @@ pub fn run(
             print_steps(out, &investigation::steps(store, id, &filter)?, *offset);
         }
         TraceCommand::Step { id, step } => print_step(out, &investigation::step(store, id, *step)?),
+        TraceCommand::Original { id, step } => {
+            let original = investigation::original(store, id, *step)?;
+            if out.json {
+                out.print_json(&original);
+            } else {
+                println!("{}, line {} (byte {}):", one_line(&original.file_name), original.line, original.offset);
+                println!("{}", visible(&original.text));
+                if original.cut {
+                    println!("… (cut at {} bytes)", investigation::ORIGINAL_BYTES);
+                }
+            }
+        }
     }
     Ok(())
 }

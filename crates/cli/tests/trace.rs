@@ -42,6 +42,9 @@ fn a_trace_is_imported_and_its_failed_tool_call_read_back_whole() {
     assert_eq!(rows[0]["step"]["tool"], "issue_refund");
     let step = rows[0]["id"].as_i64().unwrap().to_string();
 
+    let original = CLI.ok(&db, &["trace", "original", &id, &step]);
+    assert!(original.starts_with("refunds.jsonl, line 1 (byte 0):\n{\"resourceSpans\""), "{original}");
+
     let shown = CLI.ok(&db, &["trace", "step", &id, &step]);
     assert!(shown.contains("Tool         issue_refund"), "{shown}");
     assert!(shown.contains("card processor timed out"), "{shown}");

@@ -294,3 +294,34 @@ fn a_tool_result_is_found_by_its_calls_tool_and_the_filters_list_tools_and_agent
     assert_eq!((facets.tools[0].value.as_str(), facets.tools[0].steps, facets.tools[0].failed), ("bash", 4, 1));
     assert!(problems(&db).is_empty(), "the named results are what the digest covers");
 }
+
+#[test]
+fn a_step_is_shown_in_the_original_from_the_preserved_copy() {
+    let db = db();
+    let inc = open_incident(&db, "Key rotation");
+    let path = source(&db, "session.jsonl", CLAUDE_CODE.as_bytes());
+    investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
+    // The user's file may change or vanish afterwards: the original is read from the evidence copy.
+    std::fs::remove_file(&path).unwrap();
+    for s in all(&db, &inc.id, StepFilter::default()) {
+        let original = investigation::original(&db.store, &inc.id, s.id).unwrap();
+        let line = CLAUDE_CODE.lines().nth(s.step.origin.line as usize - 1).unwrap();
+        assert_eq!(original.text, line, "step {} is its line, exactly", s.id);
+        assert_eq!((original.file_name.as_str(), original.cut), ("session.jsonl", false));
+    }
+
+    // A line longer than the limit is cut, and says so.
+    let long = format!("{{\"role\":\"user\",\"content\":\"{}\"}}\n", "x".repeat(investigation::ORIGINAL_BYTES * 2));
+    let path = source(&db, "long.jsonl", long.as_bytes());
+    let inc2 = open_incident(&db, "Long line");
+    let opts = ImportOptions { format: Some(Format::OpenAiChat), ..Default::default() };
+    investigation::import_file(&db.store, &dana(), &inc2.id, &path, &opts).unwrap();
+    let step = &all(&db, &inc2.id, StepFilter::default())[0];
+    let original = investigation::original(&db.store, &inc2.id, step.id).unwrap();
+    assert!(original.cut);
+    assert_eq!(original.text.len(), investigation::ORIGINAL_BYTES);
+
+    // Another incident's step is not shown.
+    let err = investigation::original(&db.store, &inc.id, step.id).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+}

@@ -4,7 +4,7 @@
 use super::actor;
 use super::declare::commands;
 use firebreak_core::investigation::{
-    self, ImportOptions, StepFacets, StepFilter, StepPage, StoredStep, TraceChoices, TraceImport, TraceOverview,
+    self, ImportOptions, StepFacets, StepFilter, StepOriginal, StepPage, StoredStep, TraceChoices, TraceImport, TraceOverview,
 };
 use firebreak_core::trace::Format;
 use std::path::PathBuf;
@@ -23,4 +23,7 @@ commands! {
     store trace_steps(id: String, filter: StepFilter) -> StepPage => move |s| investigation::steps(s, &id, &filter);
     /// One step whole. Its number is a `u32` on the wire, which TypeScript holds exactly (an `i64` would be a bigint).
     store trace_step(id: String, step: u32) -> StoredStep => move |s| investigation::step(s, &id, i64::from(step));
+    /// The step as its evidence file holds it (its line, at most 64 KiB), read from the preserved copy.
+    store trace_original(id: String, step: u32) -> StepOriginal =>
+        move |s| investigation::original(s, &id, i64::from(step));
 }

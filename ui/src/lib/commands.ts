@@ -83,6 +83,7 @@ import type { Startup } from './bindings/Startup';
 import type { Status } from './bindings/Status';
 import type { StepFacets } from './bindings/StepFacets';
 import type { StepFilter } from './bindings/StepFilter';
+import type { StepOriginal } from './bindings/StepOriginal';
 import type { StepPage } from './bindings/StepPage';
 import type { StoredStep } from './bindings/StoredStep';
 import type { SubmitInput } from './bindings/SubmitInput';
@@ -243,6 +244,9 @@ export const traceSteps = (id: string, filter: StepFilter): Promise<StepPage> =>
 
 /** One step whole. Its number is a `u32` on the wire, which TypeScript holds exactly (an `i64` would be a bigint). */
 export const traceStep = (id: string, step: number): Promise<StoredStep> => call('trace_step', { id, step });
+
+/** The step as its evidence file holds it (its line, at most 64 KiB), read from the preserved copy. */
+export const traceOriginal = (id: string, step: number): Promise<StepOriginal> => call('trace_original', { id, step });
 
 export const affectedChoices = (): Promise<AffectedChoices> => call('affected_choices');
 

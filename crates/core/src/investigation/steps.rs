@@ -340,6 +340,65 @@ pub fn overview(store: &Store, key: &str) -> Result<TraceOverview> {
     Ok(TraceOverview { imports: imports(store, key)?, runs: runs(store, key)? })
 }
 
+/// How much of the original a step's "in the original" shows: its line, or this many bytes of it.
+pub const ORIGINAL_BYTES: usize = 64 * 1024;
+
+/// A step as its evidence file holds it: the line (or, in a whole OTLP document, the text from the span's start)
+/// read from the preserved copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StepOriginal.ts")]
+pub struct StepOriginal {
+    pub file_name: String,
+    pub sha256: String,
+    #[ts(type = "number")]
+    pub line: u64,
+    #[ts(type = "number")]
+    pub offset: u64,
+    /// As read, invalid UTF-8 shown as U+FFFD.
+    pub text: String,
+    /// The line went on past [`ORIGINAL_BYTES`].
+    pub cut: bool,
+}
+
+pub fn original(store: &Store, key: &str, id: i64) -> Result<StepOriginal> {
+    use std::io::{BufRead, Read, Seek};
+    let found = step(store, key, id)?;
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    let import = imports_of(&conn, &incident)?.into_iter().find(|i| i.id == found.import).ok_or_else(|| {
+        Error::not_found(format!("The import of step {id} is gone. `firebreak audit verify` says what changed."))
+    })?;
+    let file = crate::phases::evidence::file_of(&conn, &incident, &import.file)?;
+    let path = crate::phases::evidence::stored_path(store, &file.sha256);
+    let unreadable = |e: std::io::Error| Error::Io {
+        message: format!(
+            "Cannot read the preserved copy of {} ({}): {e}. `firebreak evidence reverify {}` checks the evidence \
+             folder.",
+            file.original_name,
+            path.display(),
+            incident.id
+        ),
+    };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(&path).map_err(unreadable)?);
+    reader.seek(std::io::SeekFrom::Start(found.step.origin.offset)).map_err(unreadable)?;
+    // One byte past the limit says whether the line was cut.
+    let mut bytes = Vec::new();
+    reader.take(ORIGINAL_BYTES as u64 + 1).read_until(b'\n', &mut bytes).map_err(unreadable)?;
+    let cut = bytes.len() > ORIGINAL_BYTES;
+    bytes.truncate(ORIGINAL_BYTES);
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    Ok(StepOriginal {
+        file_name: file.original_name,
+        sha256: file.sha256,
+        line: found.step.origin.line,
+        offset: found.step.origin.offset,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        cut,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,20 @@ describe('Reading what the agent did from its trace', () => {
     await shot('payload-as-text');
   });
 
+  step('a time window leaves out steps without a time, and a bound that is not a time says so', async () => {
+    await wd.clickTestId('step-filter-clear');
+    await wd.until('every step', async () => /^9 steps$/.test(await wd.text('[data-testid="steps-total"]')));
+    await wd.type('step-filter-from', 'tomorrow');
+    assert.match(await wd.text('[data-testid="error-step-from"]'), /YYYY-MM-DD HH:MM/);
+    assert.match(await wd.text('[data-testid="steps-total"]'), /^9 steps$/, 'an unreadable bound is not applied');
+    // This conversation's steps carry no times, so a window holds none of them.
+    await wd.type('step-filter-from', '2026-01-01 00:00');
+    await wd.until('no step', async () => /^0 steps$/.test(await wd.text('[data-testid="steps-total"]')));
+    await wd.script(`document.querySelector('[data-testid="steps-table"]').scrollIntoView({ block: 'end' })`);
+    await shot('time-window');
+    await wd.clickTestId('step-filter-clear');
+  });
+
   step('refuses a malformed trace with its line and keeps what was read', async () => {
     const bad = join(session.dataDir, 'broken.jsonl');
     writeFileSync(bad, `${conversation().replace('T-88', 'T-89')}\n{"model": "claude", "messages": [\n`);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Step } from './bindings/TraceStep';
 import {
+  dayBefore,
   emptyStepFilters,
+  stepWindow,
   forDisplay,
   SHOWN_CHARS,
   isStepFiltered,
@@ -41,7 +43,7 @@ function step(over: Partial<Step> = {}): Step {
 describe('step filters', () => {
   it('sends only the filters that are set, with the page asked for', () => {
     const f = { ...emptyStepFilters(), tool: 'send_email', failedOnly: true };
-    expect(toStepFilter(f, 400, 200)).toEqual({
+    expect(toStepFilter(f, 'UTC', 400, 200)).toEqual({
       import: null,
       run: null,
       agent: null,
@@ -56,7 +58,11 @@ describe('step filters', () => {
   });
 
   it('gives a new key when a filter changes, and knows the unfiltered view', () => {
-    expect(stepFilterKey(emptyStepFilters())).not.toBe(stepFilterKey({ ...emptyStepFilters(), kind: 'error' }));
+    const key = (f: Partial<ReturnType<typeof emptyStepFilters>>) => stepFilterKey({ ...emptyStepFilters(), ...f }, 'UTC');
+    expect(key({})).not.toBe(key({ kind: 'error' }));
+    // A bound being typed does not refetch until it reads as a time.
+    expect(key({ from: '2026-11-2' })).toBe(key({}));
+    expect(key({ from: '2026-11-20 09:00' })).not.toBe(key({}));
     expect(isStepFiltered(emptyStepFilters())).toBe(false);
     expect(isStepFiltered({ ...emptyStepFilters(), agent: 'Refunds' })).toBe(true);
   });
@@ -104,5 +110,25 @@ describe('a step shown in its detail', () => {
     expect(cut.hidden).toBe(long.length - SHOWN_CHARS);
     expect(cut.text.startsWith('{"blob"')).toBe(true);
     expect(forDisplay(long, false, true)).toEqual({ text: long, hidden: 0 });
+  });
+});
+
+describe('the time window', () => {
+  it('reads both bounds in the user zone and refuses a window that ends before it starts', () => {
+    const f = { ...emptyStepFilters(), from: '2026-11-20 10:00', to: '2026-11-20 12:00' };
+    expect(stepWindow(f, 'Europe/Berlin')).toEqual({
+      from: '2026-11-20T09:00:00Z',
+      to: '2026-11-20T11:00:00Z',
+      errors: {},
+    });
+    const backwards = stepWindow({ ...f, to: '2026-11-20 08:00' }, 'Europe/Berlin');
+    expect(backwards.to).toBeNull();
+    expect(backwards.errors.to).toMatch(/ends before it starts/);
+    expect(stepWindow({ ...f, from: 'yesterday' }, 'UTC').errors.from).toMatch(/YYYY-MM-DD HH:MM/);
+    expect(toStepFilter({ ...f, from: 'yesterday' }, 'UTC', 0, 200).from).toBeNull();
+  });
+
+  it('starts a day before detection', () => {
+    expect(dayBefore('2026-11-20T09:30:00Z')).toBe('2026-11-19T09:30:00Z');
   });
 });

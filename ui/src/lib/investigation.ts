@@ -6,6 +6,7 @@ import type { StepKind } from './bindings/TraceStepKind';
 import type { Step } from './bindings/TraceStep';
 import type { TraceImport } from './bindings/TraceImport';
 import { plural } from './format';
+import { parseTimeInput, toRfc3339Utc } from './time';
 
 export interface StepFilters {
   run: string;
@@ -13,13 +14,43 @@ export interface StepFilters {
   tool: string;
   kind: StepKind | '';
   failedOnly: boolean;
+  /** The time window as typed (wall time in the user's zone, or RFC 3339); empty for no bound. */
+  from: string;
+  to: string;
+}
+
+/** The time window as UTC instants, and why a bound was not understood (that bound is then not applied). */
+export interface StepWindow {
+  from: string | null;
+  to: string | null;
+  errors: { from?: string; to?: string };
+}
+
+export function stepWindow(f: StepFilters, zone: string): StepWindow {
+  const w: StepWindow = { from: null, to: null, errors: {} };
+  for (const bound of ['from', 'to'] as const) {
+    const parsed = parseTimeInput(f[bound], zone);
+    if (parsed.ok) w[bound] = parsed.utc;
+    else w.errors[bound] = parsed.message;
+  }
+  if (w.from && w.to && Date.parse(w.from) > Date.parse(w.to)) {
+    w.errors.to = 'The window ends before it starts.';
+    w.to = null;
+  }
+  return w;
+}
+
+/** A day before `detectedAt` (RFC 3339), as the start of the window: what the agent did before anyone noticed. */
+export function dayBefore(detectedAt: string): string {
+  return toRfc3339Utc(Date.parse(detectedAt) - 24 * 3_600_000);
 }
 
 export function emptyStepFilters(): StepFilters {
-  return { run: '', agent: '', tool: '', kind: '', failedOnly: false };
+  return { run: '', agent: '', tool: '', kind: '', failedOnly: false, from: '', to: '' };
 }
 
-export function toStepFilter(f: StepFilters, offset: number, limit: number): StepFilter {
+export function toStepFilter(f: StepFilters, zone: string, offset: number, limit: number): StepFilter {
+  const w = stepWindow(f, zone);
   return {
     import: null,
     run: f.run || null,
@@ -27,20 +58,22 @@ export function toStepFilter(f: StepFilters, offset: number, limit: number): Ste
     tool: f.tool || null,
     kind: f.kind || null,
     errors_only: f.failedOnly,
-    from: null,
-    to: null,
+    from: w.from,
+    to: w.to,
     offset,
     limit,
   };
 }
 
-/** Names the rows the filters ask for: the table starts again at the top when it changes. */
-export function stepFilterKey(f: StepFilters): string {
-  return JSON.stringify([f.run, f.agent, f.tool, f.kind, f.failedOnly]);
+/** Names the rows the filters ask for: the table starts again at the top when it changes (a window bound being
+ *  typed changes it only once it reads as a time). */
+export function stepFilterKey(f: StepFilters, zone: string): string {
+  const w = stepWindow(f, zone);
+  return JSON.stringify([f.run, f.agent, f.tool, f.kind, f.failedOnly, w.from, w.to]);
 }
 
 export function isStepFiltered(f: StepFilters): boolean {
-  return stepFilterKey(f) !== stepFilterKey(emptyStepFilters());
+  return JSON.stringify(f) !== JSON.stringify(emptyStepFilters());
 }
 
 // C0 and C1 controls other than tab and line feed, and the characters that reorder text (bidi overrides and

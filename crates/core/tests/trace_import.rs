@@ -105,6 +105,10 @@ fn a_malformed_file_is_refused_with_its_line_and_leaves_nothing_behind() {
     for table in ["trace_imports", "trace_runs", "trace_steps"] {
         assert_eq!(rows(&db, table), 0, "{table}");
     }
+    // Not even the copy: the evidence folder holds nothing of the refused file.
+    let folder = evidence::stored_path(&db.store, "x").parent().unwrap().to_path_buf();
+    let left: Vec<_> = std::fs::read_dir(&folder).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
 
     let skip = ImportOptions { skip_invalid: true, ..ImportOptions::default() };
     let import = investigation::import_file(&db.store, &dana(), &inc.id, &path, &skip).unwrap();
@@ -114,6 +118,9 @@ fn a_malformed_file_is_refused_with_its_line_and_leaves_nothing_behind() {
     assert!(import.skipped[0].reason.contains("cut short"), "{:?}", import.skipped);
     assert!(import.steps > 0);
     assert!(verify::verify(&db.store).unwrap().intact);
+    // The imported file's copy is in its place, under its hash, and re-verifies.
+    let checks = evidence::reverify(&db.store, &dana(), &inc.id).unwrap();
+    assert!(checks.iter().all(|c| c.status == evidence::FileCheckStatus::Unchanged), "{checks:?}");
 }
 
 #[test]
@@ -324,4 +331,33 @@ fn a_step_is_shown_in_the_original_from_the_preserved_copy() {
     // Another incident's step is not shown.
     let err = investigation::original(&db.store, &inc.id, step.id).unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+}
+
+#[test]
+fn call_ids_belong_to_their_run_when_counting_failures_and_naming_results() {
+    let db = db();
+    let inc = open_incident(&db, "Two conversations");
+    let conversation = include_str!("data/traces/anthropic_messages.jsonl").trim_end();
+    // The second conversation has a result for `toolu_01B` but no such call of its own.
+    let orphan = r#"{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01B","content":"late","is_error":true}]}]}"#;
+    let file = format!("{conversation}\n{conversation}\n{orphan}\n");
+    let path = source(&db, "three.jsonl", file.as_bytes());
+    let import = investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
+    assert_eq!((import.runs, import.tool_calls, import.failed_tool_calls), (3, 4, 3), "{import:?}");
+    let failed = all(&db, &inc.id, StepFilter { errors_only: true, ..Default::default() });
+    let tools: Vec<Option<&str>> = failed.iter().map(|s| s.step.tool.as_deref()).collect();
+    assert_eq!(tools, [Some("bash"), Some("bash"), None], "the orphan result takes no other run's tool");
+}
+
+#[test]
+fn a_window_beyond_what_a_step_time_can_hold_is_refused_not_silently_empty() {
+    let db = db();
+    let inc = open_incident(&db, "Window");
+    let path = source(&db, "session.jsonl", CLAUDE_CODE.as_bytes());
+    investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
+    let far = chrono::DateTime::parse_from_rfc3339("9000-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let err =
+        investigation::steps(&db.store, &inc.id, &StepFilter { to: Some(far), ..Default::default() }).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("2262-04-11"), "{err}");
 }

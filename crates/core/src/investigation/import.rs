@@ -43,15 +43,20 @@ pub fn import_file(
     options: &ImportOptions,
 ) -> Result<TraceImport> {
     actor.validate()?;
-    let copied = evidence::copy_at_most(store, key, path, evidence::DEFAULT_MAX_EVIDENCE_BYTES)?;
+    // The copy is read where it was staged and takes its place in the evidence folder only inside the write that
+    // records it, so a file that cannot be imported leaves no copy behind either.
+    let staged = evidence::stage_at_most(store, key, path, evidence::DEFAULT_MAX_EVIDENCE_BYTES)?;
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
+        let copied = staged.copied().clone();
         let existing = evidence::files_of(tx, &incident)?.into_iter().find(|f| f.sha256 == copied.sha256);
         let file = match existing {
             Some(file) => file,
             None => evidence::record_copy(tx, &incident, EvidenceKind::ToolCallTrace, &copied, "")?,
         };
-        read_into(tx, store, &incident, &file, options)
+        let import = read_into(tx, staged.path(), &incident, &file, options)?;
+        staged.place()?;
+        Ok(import)
     })
 }
 
@@ -66,20 +71,21 @@ pub fn import_evidence(
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
         let file = evidence::file_of(tx, &incident, file_id)?;
-        read_into(tx, store, &incident, &file, options)
+        read_into(tx, &evidence::stored_path(store, &file.sha256), &incident, &file, options)
     })
 }
 
+/// Reads the copy at `copy` (the staged or the stored one) as `file` of the incident.
 fn read_into(
     tx: &mut Tx<'_>,
-    store: &Store,
+    copy: &std::path::Path,
     incident: &Incident,
     file: &EvidenceFile,
     options: &ImportOptions,
 ) -> Result<TraceImport> {
     let name = crate::text::one_line(&file.original_name);
     refuse_twice(tx, incident, file, &name)?;
-    let mut input = open_copy(store, incident, file, &name)?;
+    let mut input = open_copy(copy, incident, &name)?;
     let format = match options.format {
         Some(format) => format,
         None => detect(&mut input, &name)?,
@@ -164,9 +170,8 @@ fn refuse_twice(tx: &Tx<'_>, incident: &Incident, file: &EvidenceFile, name: &st
 }
 
 /// The evidence folder's copy of the file, which is what is read (never the user's original).
-fn open_copy(store: &Store, incident: &Incident, file: &EvidenceFile, name: &str) -> Result<File> {
-    let path = evidence::stored_path(store, &file.sha256);
-    File::open(&path).map_err(|e| Error::Io {
+fn open_copy(path: &std::path::Path, incident: &Incident, name: &str) -> Result<File> {
+    File::open(path).map_err(|e| Error::Io {
         message: format!(
             "Cannot read the stored copy of {name} ({}): {e}. Run `firebreak evidence reverify {}` to check the \
              evidence folder. Nothing was imported.",
@@ -179,8 +184,11 @@ fn open_copy(store: &Store, incident: &Incident, file: &EvidenceFile, name: &str
 /// Why a file that parsed gave no steps: nothing in it was a step, or every line was skipped.
 fn nothing_read(name: &str, format: Format, summary: &trace::Summary) -> Error {
     let why = match summary.skipped.first() {
+        Some(first) if summary.skipped_total == 1 => {
+            format!(" Its one line that looked like a trace was skipped, line {}: {}.", first.line, first.reason)
+        }
         Some(first) => format!(
-            " All {} readable-looking lines were skipped; the first, line {}: {}.",
+            " All {} lines that looked like a trace were skipped; the first, line {}: {}.",
             summary.skipped_total, first.line, first.reason
         ),
         None => String::new(),
@@ -252,11 +260,12 @@ struct Writer<'t, 'c> {
     digest: Digest,
     tool_calls: u64,
     failed_tool_calls: u64,
-    /// Calls already counted as failed, so a failed call and its failed result count once.
-    failed_calls: HashSet<String>,
+    /// Calls already counted as failed, so a failed call and its failed result count once. Call IDs are the run's
+    /// own (two conversations in one file may both have a `call_0`), so both maps are keyed by run and call.
+    failed_calls: HashSet<(usize, String)>,
     /// The tool of each call seen so far, by call ID, so a result that names only its call (Anthropic's
     /// `tool_result`, OpenAI's `tool` message) is found by its tool too. At most [`MAX_NAMED_CALLS`].
-    call_tools: HashMap<String, String>,
+    call_tools: HashMap<(usize, String), String>,
 }
 
 /// How many calls the writer remembers the tool of; a result after that keeps the tool its own line gives.
@@ -281,11 +290,12 @@ impl<'t, 'c> Writer<'t, 'c> {
     /// A result without a tool name takes its call's; a call's tool is remembered for its result.
     fn name_tool(&mut self, step: &mut Step) {
         let Some(call) = step.call_id.as_ref() else { return };
+        let key = (step.run, call.clone());
         match (step.kind, &step.tool) {
             (StepKind::ToolCall, Some(tool)) if self.call_tools.len() < MAX_NAMED_CALLS => {
-                self.call_tools.insert(call.clone(), tool.clone());
+                self.call_tools.insert(key, tool.clone());
             }
-            (StepKind::ToolResult, None) => step.tool = self.call_tools.get(call).cloned(),
+            (StepKind::ToolResult, None) => step.tool = self.call_tools.get(&key).cloned(),
             _ => {}
         }
     }
@@ -297,7 +307,7 @@ impl<'t, 'c> Writer<'t, 'c> {
         let call = matches!(step.kind, StepKind::ToolCall | StepKind::ToolResult);
         if call && step.is_error {
             let first = match &step.call_id {
-                Some(id) => self.failed_calls.insert(id.clone()),
+                Some(id) => self.failed_calls.insert((step.run, id.clone())),
                 None => true,
             };
             if first {

@@ -102,6 +102,67 @@ pub struct Copied {
 /// Copies a regular file of at most `max_bytes` into the evidence folder (see [`attach_at_most`]), refusing an
 /// unknown incident before anything is copied.
 pub fn copy_at_most(store: &Store, key: &str, source: &Path, max_bytes: u64) -> Result<Copied> {
+    stage_at_most(store, key, source, max_bytes)?.place()
+}
+
+/// A file copied into the evidence folder under a temporary name, not yet under its content address: a caller
+/// reads it (a trace import parses it) and [`Staged::place`]s it only once what it read is recorded. Dropped
+/// unplaced, the copy is removed, so a refused import keeps nothing; one left by a killed process is removed by
+/// the next start, as every abandoned incoming copy is.
+pub struct Staged {
+    temp: PathBuf,
+    dir: PathBuf,
+    copied: Copied,
+    placed: bool,
+}
+
+impl Staged {
+    /// Where the copy is now, to read it.
+    pub fn path(&self) -> &Path {
+        &self.temp
+    }
+
+    pub fn copied(&self) -> &Copied {
+        &self.copied
+    }
+
+    /// Gives the copy its content address (keeping an intact copy already there), durably.
+    pub fn place(mut self) -> Result<Copied> {
+        self.placed = true;
+        let stored = self.dir.join(&self.copied.sha256);
+        if hash_file(&stored).ok().as_deref() == Some(self.copied.sha256.as_str()) {
+            // The same content is already stored (and intact): keep that copy.
+            let _ = fs::remove_file(&self.temp);
+            return Ok(self.copied.clone());
+        }
+        // Read-only before it takes its hash name, so it is never writable under that name. A damaged copy under
+        // the same name (found "changed" by re-verification) is replaced by this good one.
+        let placed = (|| {
+            let mut permissions = fs::metadata(&self.temp)?.permissions();
+            permissions.set_readonly(true);
+            fs::set_permissions(&self.temp, permissions)?;
+            fs::rename(&self.temp, &stored)?;
+            sync_dir(&self.dir)
+        })();
+        if let Err(e) = placed {
+            let _ = fs::remove_file(&self.temp);
+            return Err(write_error(&self.dir, e));
+        }
+        Ok(self.copied.clone())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Copies a regular file of at most `max_bytes` into the evidence folder under a temporary name (see [`Staged`]),
+/// refusing an unknown incident before anything is copied.
+pub fn stage_at_most(store: &Store, key: &str, source: &Path, max_bytes: u64) -> Result<Staged> {
     incident::find(&store.connect()?, key)?;
     let original_name = source.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
         Error::invalid(
@@ -114,8 +175,8 @@ pub fn copy_at_most(store: &Store, key: &str, source: &Path, max_bytes: u64) -> 
         return Err(too_large(source, opened.meta.len(), max_bytes));
     }
     let link = opened.target.as_ref().map(|t| format!(", via a link to {}", t.display())).unwrap_or_default();
-    let (sha256, size) = copy_in(store, source, opened.file, max_bytes)?;
-    Ok(Copied { sha256, size, original_name, link })
+    let (temp, sha256, size) = copy_in(store, source, opened.file, max_bytes)?;
+    Ok(Staged { temp, dir: evidence_dir(store), copied: Copied { sha256, size, original_name, link }, placed: false })
 }
 
 /// Records a copied file under `kind` with its custody event; a kind that was still required becomes preserved.
@@ -152,9 +213,9 @@ pub fn record_copy(
     Ok(file)
 }
 
-/// Streams `source` into a temporary file in the evidence folder, then renames it to its hash, so a crash never
-/// leaves a partial file under a hash name. Returns the hash and size.
-fn copy_in(store: &Store, source: &Path, input: File, max_bytes: u64) -> Result<(String, u64)> {
+/// Streams `source` into a temporary file in the evidence folder ([`Staged::place`] then renames it to its hash, so
+/// a crash never leaves a partial file under a hash name). Returns the temporary file, the hash and the size.
+fn copy_in(store: &Store, source: &Path, input: File, max_bytes: u64) -> Result<(PathBuf, String, u64)> {
     let dir = evidence_dir(store);
     fs::create_dir_all(&dir).map_err(|e| write_error(&dir, e))?;
     // One byte more than allowed tells a file that grew past the limit from one that is exactly at it.
@@ -180,26 +241,7 @@ fn copy_in(store: &Store, source: &Path, input: File, max_bytes: u64) -> Result<
             return Err(e);
         }
     };
-    let stored = dir.join(&sha256);
-    if hash_file(&stored).ok().as_deref() == Some(sha256.as_str()) {
-        // The same content is already stored (and intact): keep that copy.
-        let _ = fs::remove_file(&temp);
-        return Ok((sha256, size));
-    }
-    // Read-only before it takes its hash name, so it is never writable under that name. A damaged copy under the
-    // same name (found "changed" by re-verification) is replaced by this good one.
-    let placed = (|| {
-        let mut permissions = fs::metadata(&temp)?.permissions();
-        permissions.set_readonly(true);
-        fs::set_permissions(&temp, permissions)?;
-        fs::rename(&temp, &stored)?;
-        sync_dir(&dir)
-    })();
-    if let Err(e) = placed {
-        let _ = fs::remove_file(&temp);
-        return Err(write_error(&dir, e));
-    }
-    Ok((sha256, size))
+    Ok((temp, sha256, size))
 }
 
 /// Makes the rename durable: on Unix a directory entry is only on disk once the directory itself is synced.

@@ -5,8 +5,8 @@
 mod files;
 
 pub use files::{
-    attach, attach_at_most, copy_at_most, custody, export, files, open_copy, record_copy, reverify, stored_path,
-    Copied, FileCheck, FileCheckStatus, DEFAULT_MAX_EVIDENCE_BYTES,
+    attach, attach_at_most, copy_at_most, custody, export, files, open_copy, record_copy, reverify, stage_at_most,
+    stored_path, Copied, FileCheck, FileCheckStatus, Staged, DEFAULT_MAX_EVIDENCE_BYTES,
 };
 pub(crate) use files::{file_of, files_of, log};
 

@@ -36,6 +36,9 @@ pub enum TraceCommand {
     /// The incident's steps in time order, a page at a time (arguments and results cut to a preview).
     Steps {
         id: String,
+        /// Only this import's steps (its ID, as `trace list` shows it).
+        #[arg(long)]
+        import: Option<String>,
         /// Only this run (its trace, session or conversation ID).
         #[arg(long)]
         run: Option<String>,
@@ -86,12 +89,12 @@ pub fn run(
         TraceCommand::List { id } => {
             print_list(out, id, &investigation::imports(store, id)?, &investigation::runs(store, id)?)
         }
-        TraceCommand::Steps { id, run, agent, tool, kind, failed, from, to, offset, limit } => {
+        TraceCommand::Steps { id, import, run, agent, tool, kind, failed, from, to, offset, limit } => {
             let instant = |field: &str, text: &Option<String>| {
                 text.as_deref().map(|t| firebreak_core::incident::fields::instant(field, t)).transpose()
             };
             let filter = StepFilter {
-                import: None,
+                import: import.clone(),
                 run: run.clone(),
                 agent: agent.clone(),
                 tool: tool.clone(),
@@ -177,7 +180,9 @@ fn print_steps(out: &Output, page: &StepPage, offset: u64) {
         );
     }
     let shown = page.rows.len() as u64;
-    if shown == 0 {
+    if shown == 0 && page.total_matching > offset {
+        println!("No steps shown of the {} that match: ask for more with --limit.", page.total_matching);
+    } else if shown == 0 {
         println!("No steps match.");
     } else if page.total_matching > offset + shown || offset > 0 {
         println!(

@@ -68,6 +68,7 @@ CREATE TABLE trace_steps (
     byte_offset INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX trace_steps_order ON trace_steps (import, seq);
+CREATE INDEX trace_steps_run ON trace_steps (import, run, is_error);
 CREATE INDEX trace_steps_time ON trace_steps (incident, at IS NULL, at, import, seq);
 CREATE INDEX trace_steps_failed ON trace_steps (incident, at IS NULL, at, import, seq) WHERE is_error;
 CREATE INDEX trace_steps_tool ON trace_steps (incident, tool, at IS NULL, at, import, seq);

@@ -72,13 +72,15 @@ pub fn runs(store: &Store, key: &str) -> Result<Vec<StoredRun>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Which steps to show. The default is every step of the incident, in time order, a first page of 200.
+/// Which steps to show. The default is every step of the incident, in time order, a first page of 200. Names are
+/// matched exactly as the trace gives them, spaces and all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export_to = "StepFilter.ts")]
 pub struct StepFilter {
     pub import: Option<String>,
-    /// A run by the ID its file gives it (trace, session or conversation ID).
+    /// A run by the ID its file gives it (trace, session or conversation ID); with `import`, that import's run only
+    /// (two files may both have a run `line-1`).
     pub run: Option<String>,
     pub agent: Option<String>,
     /// The tool's name exactly as the trace gives it.
@@ -220,24 +222,33 @@ fn condition(incident: &str, filter: &StepFilter) -> Result<(String, Vec<Value>)
         params.push(value);
         conditions.push(condition.replace('?', &format!("?{}", params.len())));
     };
-    if let Some(import) = filter.import.as_deref().map(str::trim) {
+    if let Some(import) = filter.import.as_deref() {
         add("s.import = ?", Value::Text(import.to_string()), &mut params);
     }
-    if let Some(run) = filter.run.as_deref().map(str::trim) {
+    if let Some(run) = filter.run.as_deref() {
         add(
             "(s.import, s.run) IN (SELECT import, idx FROM trace_runs WHERE source_id = ?)",
             Value::Text(run.to_string()),
             &mut params,
         );
     }
-    if let Some(agent) = filter.agent.as_deref().map(str::trim) {
+    if let Some(agent) = filter.agent.as_deref() {
         add("s.agent = ?", Value::Text(agent.to_string()), &mut params);
     }
-    if let Some(tool) = filter.tool.as_deref().map(str::trim) {
+    if let Some(tool) = filter.tool.as_deref() {
         add("s.tool = ?", Value::Text(tool.to_string()), &mut params);
     }
     if let Some(kind) = filter.kind {
         add("s.kind = ?", Value::Text(kind.key().to_string()), &mut params);
+    }
+    for (field, at) in [("from", filter.from), ("to", filter.to)] {
+        if at.is_some_and(|t| t.timestamp_nanos_opt().is_none()) {
+            return Err(Error::invalid(
+                field,
+                "Steps are timed to the nanosecond, which reaches from 1677-09-22 to 2262-04-11: choose a time \
+                 between those.",
+            ));
+        }
     }
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if from > to {

@@ -9,6 +9,7 @@ import {
   isStepFiltered,
   oneLine,
   pretty,
+  runKey,
   stepFilterKey,
   stepSummary,
   toStepFilter,
@@ -57,6 +58,13 @@ describe('step filters', () => {
     });
   });
 
+  it('names a run by its import too, since two files may both have a run line-1', () => {
+    const run = runKey({ import: 'imp-2', source_id: 'line-1' });
+    expect(run).not.toBe(runKey({ import: 'imp-1', source_id: 'line-1' }));
+    const filter = toStepFilter({ ...emptyStepFilters(), run }, 'UTC', 0, 200);
+    expect([filter.import, filter.run]).toEqual(['imp-2', 'line-1']);
+  });
+
   it('gives a new key when a filter changes, and knows the unfiltered view', () => {
     const key = (f: Partial<ReturnType<typeof emptyStepFilters>>) => stepFilterKey({ ...emptyStepFilters(), ...f }, 'UTC');
     expect(key({})).not.toBe(key({ kind: 'error' }));
@@ -74,6 +82,10 @@ describe('texts from traces', () => {
     expect(visible('bell\u0007 esc\u001b[31m')).toBe('bell\\u{7} esc\\u{1B}[31m');
     expect(visible('two\nlines\tand a tab')).toBe('two\nlines\tand a tab');
     expect(oneLine('two\nlines')).toBe('two ⏎ lines');
+    // Invisible text: a zero-width space, a byte-order mark and Unicode tags spelling "hi".
+    expect(visible('a\u200Bb\uFEFF\u{E0068}\u{E0069}')).toBe('a\\u{200B}b\\u{FEFF}\\u{E0068}\\u{E0069}');
+    // Joiners stay: emoji and scripts need them.
+    expect(visible('👩\u200D💻')).toBe('👩\u200D💻');
   });
 
   it('pretty-prints JSON and leaves everything else to be shown as it is', () => {

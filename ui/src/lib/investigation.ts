@@ -9,6 +9,7 @@ import { plural } from './format';
 import { parseTimeInput, toRfc3339Utc } from './time';
 
 export interface StepFilters {
+  /** A run of one import, as `runKey` gives it; empty for every run. */
   run: string;
   agent: string;
   tool: string;
@@ -49,11 +50,17 @@ export function emptyStepFilters(): StepFilters {
   return { run: '', agent: '', tool: '', kind: '', failedOnly: false, from: '', to: '' };
 }
 
+/** Names one run of one import: two files may both have a run `line-1`. */
+export function runKey(run: { import: string; source_id: string }): string {
+  return JSON.stringify([run.import, run.source_id]);
+}
+
 export function toStepFilter(f: StepFilters, zone: string, offset: number, limit: number): StepFilter {
   const w = stepWindow(f, zone);
+  const [importId, run] = f.run ? (JSON.parse(f.run) as [string, string]) : [null, null];
   return {
-    import: null,
-    run: f.run || null,
+    import: importId,
+    run,
     agent: f.agent || null,
     tool: f.tool || null,
     kind: f.kind || null,
@@ -76,9 +83,12 @@ export function isStepFiltered(f: StepFilters): boolean {
   return JSON.stringify(f) !== JSON.stringify(emptyStepFilters());
 }
 
-// C0 and C1 controls other than tab and line feed, and the characters that reorder text (bidi overrides and
-// isolates): a trace may carry them to make a listing say something else than what is stored.
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 and C1 controls other than tab and line feed, the characters that reorder text (bidi marks, overrides and
+// isolates) and the invisible ones (zero-width space, soft hyphen, byte-order mark, line and paragraph separators,
+// Unicode tags): a trace may carry them to make a listing say something else than what is stored. The core's
+// `text::visible` escapes the same set for the CLI and the documents.
+const HIDDEN =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\u{E0000}-\u{E007F}]/gu;
 
 /** `text` with the characters that hide or reorder text shown as `\u{…}` escapes. */
 export function visible(text: string): string {

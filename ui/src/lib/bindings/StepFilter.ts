@@ -2,11 +2,13 @@
 import type { StepKind } from "./TraceStepKind";
 
 /**
- * Which steps to show. The default is every step of the incident, in time order, a first page of 200.
+ * Which steps to show. The default is every step of the incident, in time order, a first page of 200. Names are
+ * matched exactly as the trace gives them, spaces and all.
  */
 export type StepFilter = { import: string | null, 
 /**
- * A run by the ID its file gives it (trace, session or conversation ID).
+ * A run by the ID its file gives it (trace, session or conversation ID); with `import`, that import's run only
+ * (two files may both have a run `line-1`).
  */
 run: string | null, agent: string | null, 
 /**

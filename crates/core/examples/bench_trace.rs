@@ -86,6 +86,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }),
         ),
         (
+            "the imports and their runs with each run's counts (trace list)",
+            Box::new(|| {
+                let o = investigation::overview(store, key)?;
+                Ok(format!("{} runs", o.runs.len()))
+            }),
+        ),
+        (
             "one step whole",
             Box::new(|| {
                 let s = investigation::step(store, key, 654_321)?;

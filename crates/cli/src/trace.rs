@@ -152,9 +152,9 @@ fn print_list(out: &Output, id: &str, imports: &[TraceImport], runs: &[StoredRun
         let started = r.started_at.map(audit::format_instant).unwrap_or_else(|| "-".into());
         println!(
             "{:<36}  {:<20} {:<20} {:>7} {:>7}  {started}",
-            one_line(&r.source_id),
-            one_line(r.agent.as_deref().unwrap_or("-")),
-            one_line(r.model.as_deref().unwrap_or("-")),
+            column(&r.source_id, 36),
+            column(r.agent.as_deref().unwrap_or("-"), 20),
+            column(r.model.as_deref().unwrap_or("-"), 20),
             r.steps,
             r.errors
         );
@@ -174,7 +174,7 @@ fn print_steps(out: &Output, page: &StepPage, offset: u64) {
             s.id,
             s.step.at.map(audit::format_instant).unwrap_or_else(|| "-".into()),
             s.step.kind.key(),
-            one_line(s.step.tool.as_deref().unwrap_or("-")),
+            column(s.step.tool.as_deref().unwrap_or("-"), 24),
             if s.step.is_error { "yes" } else { "" },
             summary(s)
         );
@@ -283,9 +283,26 @@ fn print_import(out: &Output, import: &investigation::TraceImport) {
 fn summary(s: &StoredStep) -> String {
     let text =
         s.step.error.as_deref().or(s.step.arguments.as_deref()).or(s.step.result.as_deref()).or(s.step.name.as_deref());
-    let flat = one_line(text.unwrap_or("")).into_owned();
-    match flat.char_indices().nth(80) {
-        Some((at, _)) => format!("{}…", &flat[..at]),
-        None => flat,
+    column(text.unwrap_or(""), 80)
+}
+
+/// `text` on one line, cut to `width` characters with a `…`, so a long name keeps the columns of a listing in line
+/// (`trace step` and `--json` give it whole).
+fn column(text: &str, width: usize) -> String {
+    let flat = one_line(text).into_owned();
+    match flat.char_indices().nth(width.saturating_sub(1)) {
+        Some((at, _)) if flat.chars().count() > width => format!("{}…", &flat[..at]),
+        _ => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_name_is_cut_to_its_column_and_a_short_one_is_kept() {
+        assert_eq!(super::column("send_email", 24), "send_email");
+        assert_eq!(super::column(&"x".repeat(24), 24), "x".repeat(24));
+        assert_eq!(super::column(&"ü".repeat(30), 24), format!("{}…", "ü".repeat(23)));
+        assert_eq!(super::column("a\nb", 24), "a\\x0Ab");
     }
 }

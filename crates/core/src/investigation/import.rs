@@ -85,7 +85,7 @@ fn read_into(
 ) -> Result<TraceImport> {
     let name = crate::text::one_line(&file.original_name);
     refuse_twice(tx, incident, file, &name)?;
-    let mut input = open_copy(copy, incident, &name)?;
+    let mut input = open_trace(copy, incident, &name)?;
     let format = match options.format {
         Some(format) => format,
         None => detect(&mut input, &name)?,
@@ -170,7 +170,7 @@ fn refuse_twice(tx: &Tx<'_>, incident: &Incident, file: &EvidenceFile, name: &st
 }
 
 /// The evidence folder's copy of the file, which is what is read (never the user's original).
-fn open_copy(path: &std::path::Path, incident: &Incident, name: &str) -> Result<File> {
+fn open_trace(path: &std::path::Path, incident: &Incident, name: &str) -> Result<File> {
     File::open(path).map_err(|e| Error::Io {
         message: format!(
             "Cannot read the stored copy of {name} ({}): {e}. Run `firebreak evidence reverify {}` to check the \

@@ -276,6 +276,10 @@ fn page_ids(condition: &str, limit: u64, offset: i64) -> String {
 pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
+    step_of(&conn, &incident, id)
+}
+
+fn step_of(conn: &Connection, incident: &Incident, id: i64) -> Result<StoredStep> {
     let sql = format!("SELECT {} {FROM} WHERE s.id = ?1 AND s.incident = ?2", select_columns(false));
     conn.query_row(&sql, rusqlite::params![id, incident.uuid], read_step).optional()?.ok_or_else(|| {
         Error::not_found(format!(
@@ -373,9 +377,9 @@ pub struct StepOriginal {
 
 pub fn original(store: &Store, key: &str, id: i64) -> Result<StepOriginal> {
     use std::io::{BufRead, Read, Seek};
-    let found = step(store, key, id)?;
     let conn = store.connect()?;
     let incident = incident::find(&conn, key)?;
+    let found = step_of(&conn, &incident, id)?;
     let import = imports_of(&conn, &incident)?.into_iter().find(|i| i.id == found.import).ok_or_else(|| {
         Error::not_found(format!("The import of step {id} is gone. `firebreak audit verify` says what changed."))
     })?;

@@ -15,6 +15,7 @@ mod postmortem;
 mod reenable;
 mod register;
 mod report;
+mod search;
 mod severity;
 mod trace;
 
@@ -95,6 +96,8 @@ enum Command {
     /// Agent traces: import a trace file into runs and steps, list them, read a step.
     #[command(subcommand)]
     Trace(trace::TraceCommand),
+    /// Search the trace steps and the record of one incident (--incident) or of every incident.
+    Search(search::SearchArgs),
     /// The side-effect audit: affected objects and their recovery.
     #[command(subcommand)]
     Affected(affected::AffectedCommand),
@@ -316,6 +319,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         Command::Evidence(cmd) => return evidence::run(&store, &out, &|| actor(cli, &store), cmd),
         Command::Trace(cmd) => trace::run(&store, &out, &|| actor(cli, &store), cmd)?,
+        Command::Search(args) => search::run(&store, &out, args)?,
         Command::Affected(cmd) => affected::run(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::SideEffectQuestions(cmd) => affected::run_questions(&store, &out, &|| actor(cli, &store), cmd)?,
         Command::Notification(cmd) => notification::run(&store, &out, &|| actor(cli, &store), cmd)?,

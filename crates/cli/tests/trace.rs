@@ -83,3 +83,34 @@ fn a_malformed_trace_is_refused_whole_unless_skipping_is_asked_for() {
     let err = CLI.fails(&db, &["trace", "steps", &id, "--from", "yesterday"]);
     assert!(err.contains("\"yesterday\" is not a time"), "{err}");
 }
+
+#[test]
+fn search_finds_a_step_and_the_record_and_prints_hostile_text_escaped() {
+    let (dir, db, id) = setup();
+    let hostile = OTLP_GENAI.replace("card processor timed out", "card processor timed out \\u001b[2J\\u000aFAKE LINE");
+    CLI.ok(&db, &["trace", "import", &id, &write(&dir, "refunds.jsonl", &hostile)]);
+    let other = CLI.ok(&db, &["incident", "new", "--title", "Processor outage last month"]).trim().to_string();
+
+    let found = CLI.json(&db, &["search", "processor", "--incident", &id]);
+    let hits = found["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{found}");
+    assert!(hits.iter().all(|h| h["incident"] == id.as_str()), "within the one incident: {found}");
+    let step = hits.iter().find(|h| h["step"].is_i64()).expect("a step hit");
+    assert_eq!(step["is_error"], true);
+    assert!(step["snippet"].as_array().unwrap().iter().any(|p| p["hit"] == true && p["text"] == "processor"));
+
+    // From the register: both incidents, the record's title among them.
+    let everywhere = CLI.json(&db, &["search", "processor"]);
+    let incidents: Vec<&str> =
+        everywhere["hits"].as_array().unwrap().iter().map(|h| h["incident"].as_str().unwrap()).collect();
+    assert!(incidents.contains(&id.as_str()) && incidents.contains(&other.as_str()), "{everywhere}");
+
+    let text = CLI.ok(&db, &["search", "timed", "out", "error:yes", "--incident", &id]);
+    assert!(text.contains("(step ") && text.contains(", failed)"), "{text}");
+    assert!(text.contains("«timed»") && text.contains("\\x1B[2J"), "hits marked, escapes shown: {text}");
+    assert!(!text.contains('\u{1b}') && !text.lines().any(|l| l.starts_with("FAKE")), "{text}");
+
+    assert!(CLI.ok(&db, &["search", "nowhere-to-be-found"]).contains("Nothing found."));
+    let refused = CLI.fails(&db, &["search", "NOT", "processor"]);
+    assert!(refused.contains("NOT needs words on both sides"), "{refused}");
+}

@@ -18,6 +18,7 @@ pub mod record;
 pub mod report;
 pub mod schema;
 pub mod seal;
+pub mod search;
 pub mod store;
 pub mod text;
 pub mod trace;

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 /// Version `n` is reached by applying `MIGRATIONS[n - 1]`. Append only: a released step never changes what it makes.
 /// The phases' steps come from their declarations (`phases::PHASES`).
-static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+pub(crate) static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
     vec![
         vec![audit::SCHEMA_V1, profile::SCHEMA_V1, people::SCHEMA_V1, incident::SCHEMA_V1],
         crate::phases::schema(2),
@@ -18,6 +18,7 @@ static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
         vec![crate::report::SCHEMA_V4],
         vec![crate::seal::SCHEMA_V5],
         vec![crate::investigation::SCHEMA_V6],
+        vec![crate::search::SCHEMA_V7.as_str()],
     ]
 });
 

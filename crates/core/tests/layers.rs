@@ -27,7 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the record", &["incident", "people", "profile"]),
     ("the phases", &["phases", "investigation"]),
     ("gates and guidance", &["phases::guidance"]),
-    ("verify, documents, start-up, schema", &["verify", "report", "startup", "schema"]),
+    ("verify, documents, search, start-up, schema", &["verify", "report", "search", "startup", "schema"]),
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

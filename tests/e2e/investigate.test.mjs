@@ -13,6 +13,7 @@ import { Session, stepWithScreenshot } from './session.mjs';
 let session;
 let wd;
 let id;
+let earlier;
 const shot = (name) => session.screenshot(name);
 const step = stepWithScreenshot(() => session);
 
@@ -65,6 +66,7 @@ function conversation() {
 describe('Reading what the agent did from its trace', () => {
   before(async () => {
     session = await Session.start('investigate', (cli) => {
+      earlier = cli(['incident', 'new', '--title', 'Payment gateway outage last quarter']);
       id = cli(['incident', 'new', '--title', 'Refunds agent followed instructions hidden in a ticket']);
     });
     wd = session.wd;
@@ -155,5 +157,59 @@ describe('Reading what the agent did from its trace', () => {
     assert.match(error, /line 2/);
     assert.equal((await session.rows('trace-import-row')).length, 1, 'nothing was added');
     await shot('malformed-refused');
+  });
+
+  step('finds a failed step by search and opens it', async () => {
+    await wd.type('search-input', 'gateway error:yes');
+    await wd.clickTestId('search-submit');
+    const hits = await wd.until('the hits', async () => {
+      const found = await session.rows('search-hit');
+      return found.length ? found : null;
+    });
+    assert.equal(hits.length, 1, 'only the failed step, not the earlier incident');
+    const text = await wd.textOf(hits[0]);
+    assert.match(text, /Tool result · issue_refund/);
+    const marked = await wd.script(
+      `return [...document.querySelectorAll('[data-testid="search-hit"] mark')].map((m) => m.textContent)`,
+    );
+    assert.deepEqual(marked, ['gateway']);
+    await wd.script(`document.querySelector('[data-testid="search-hits"]').scrollIntoView({ block: 'end' })`);
+    await shot('search-hit');
+    await wd.click('[data-testid="search-hit"]');
+    await wd.until('the step found', async () => /Payment gateway timed out/.test(await wd.text('[data-testid="step-detail"]')));
+
+    // A script payload in a snippet is text.
+    await wd.type('search-input', 'ignore previous instructions');
+    await wd.clickTestId('search-submit');
+    await wd.until('the payload hit', async () => /onerror/.test(await wd.text('[data-testid="search-hits"]')));
+    assert.equal(await wd.script(`return document.querySelectorAll('[data-testid="search-hits"] img').length`), 0);
+    await shot('search-payload');
+    // A search that cannot be read says why.
+    await wd.type('search-input', 'NOT refund');
+    await wd.clickTestId('search-submit');
+    assert.match(await wd.text('[data-testid="search-error"]'), /NOT needs words on both sides/);
+  });
+
+  step('from the register, a search reaches every incident and a hit opens its step', async () => {
+    await wd.clickTestId('nav-register');
+    await wd.byTestId('register-table');
+    await wd.type('search-input', 'gateway');
+    await wd.clickTestId('search-submit');
+    const hits = await wd.until('hits in both incidents', async () => {
+      const found = await session.rows('search-hit');
+      return found.length >= 2 ? found : null;
+    });
+    const texts = await Promise.all(hits.map((h) => wd.textOf(h)));
+    assert.ok(texts.some((t) => t.includes(earlier) && /Record · title/.test(t)), texts.join('\n'));
+    assert.ok(texts.some((t) => t.includes(id) && /issue_refund/.test(t)), texts.join('\n'));
+    await shot('register-search');
+    const stepHit = texts.findIndex((t) => t.includes(id) && /issue_refund/.test(t));
+    await wd.cmd('POST', `/element/${hits[stepHit]}/click`, {});
+    await wd.byTestId('incident-id');
+    await wd.until('the step, on the Investigation tab', async () =>
+      /Payment gateway timed out/.test(await wd.text('[data-testid="step-detail"]')),
+    );
+    await showDetail();
+    await shot('opened-from-register');
   });
 });

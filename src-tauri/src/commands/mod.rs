@@ -39,6 +39,7 @@ modules!(
     playbook,
     evidence,
     investigation,
+    search,
     affected,
     communication,
     notification,

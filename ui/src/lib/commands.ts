@@ -75,6 +75,8 @@ import type { RemediationUpdate } from './bindings/RemediationUpdate';
 import type { ReportChoices } from './bindings/ReportChoices';
 import type { ReportRequest } from './bindings/ReportRequest';
 import type { ReportStep } from './bindings/ReportStep';
+import type { SearchRequest } from './bindings/SearchRequest';
+import type { SearchResults } from './bindings/SearchResults';
 import type { Severity } from './bindings/Severity';
 import type { SeverityAssessment } from './bindings/SeverityAssessment';
 import type { SeverityQuestion } from './bindings/SeverityQuestion';
@@ -247,6 +249,8 @@ export const traceStep = (id: string, step: number): Promise<StoredStep> => call
 
 /** The step as its evidence file holds it (its line, at most 64 KiB), read from the preserved copy. */
 export const traceOriginal = (id: string, step: number): Promise<StepOriginal> => call('trace_original', { id, step });
+
+export const search = (request: SearchRequest): Promise<SearchResults> => call('search', { request });
 
 export const affectedChoices = (): Promise<AffectedChoices> => call('affected_choices');
 

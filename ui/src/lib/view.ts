@@ -5,4 +5,5 @@ export type View =
   | { name: 'people' }
   | { name: 'breaches' }
   | { name: 'profile' }
-  | { name: 'incident'; id: string };
+  /** An incident, at a tab (and a step of the Investigation tab) when a search hit opened it. */
+  | { name: 'incident'; id: string; tab?: string; step?: number | null };

@@ -16,16 +16,11 @@ use rusqlite::Connection;
 const SEED: u64 = 0x5eed_f12e_b2ea_4b00;
 const ROUNDS: usize = 300;
 
-/// The tables that hold facts. The search indexes (`trace_search*`, `search_text*`) are derived from them and not
-/// audited: a change there alters what a search finds, never the record, so it is not tampering `verify` reports.
+/// The tables that hold facts; the search's tables are derived from them and not audited (`is_search_table`).
 fn tables(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'trace\\_search%' ESCAPE '\\' \
-             AND name NOT LIKE 'search\\_text%' ESCAPE '\\' ORDER BY name",
-        )
-        .unwrap();
-    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").unwrap();
+    let names = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap);
+    names.filter(|t| !firebreak_core::search::is_search_table(t)).collect()
 }
 
 fn columns(conn: &Connection, table: &str) -> Vec<String> {

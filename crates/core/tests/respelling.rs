@@ -55,6 +55,7 @@ fn every_equivalent_spelling_of_every_audited_column_is_found() {
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
+        .filter(|t: &String| !firebreak_core::search::is_search_table(t))
         .collect();
     let mut tried = 0;
     let mut missed = Vec::new();

@@ -199,8 +199,19 @@ fn an_older_database_is_backed_up_then_upgraded() {
         .map(|n| n.unwrap())
         .collect();
     assert!(!later.is_empty());
+    // Schema 1 had no triggers; dropping a full-text table drops its shadow tables with it.
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|n| n.unwrap())
+        .collect();
+    for trigger in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
+    }
     for table in &later {
-        conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS {table}")).unwrap();
     }
     conn.pragma_update(None, "user_version", 1).unwrap();
     drop(conn);

@@ -3,6 +3,7 @@
 use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::audit;
+use firebreak_core::investigation::findings::{self, FindingRules, Findings};
 use firebreak_core::investigation::{self, ImportOptions, StepFilter, StepPage, StoredRun, StoredStep, TraceImport};
 use firebreak_core::text::{one_line, visible};
 use firebreak_core::trace::{Format, StepKind};
@@ -67,6 +68,46 @@ pub enum TraceCommand {
     Step { id: String, step: i64 },
     /// The step as its evidence file holds it: its line (at most 64 KiB), read from the preserved copy.
     Original { id: String, step: i64 },
+    /// What the traces show that needs a look: failed tool calls, retry loops, spikes, destinations outside the
+    /// allowlist, calls without an approval before them, admin tools.
+    Findings { id: String },
+    /// The steps behind one finding (by its key, as `trace findings` shows it).
+    FindingSteps { id: String, finding: String },
+    /// Set a finding aside with a written reason; it stays listed as dismissed.
+    Dismiss {
+        id: String,
+        finding: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Bring a dismissed finding back.
+    Restore { id: String, finding: String },
+    /// Show the rules the findings are judged by, or change them (a list option replaces that list; give it once
+    /// with '' to empty it).
+    Rules {
+        id: String,
+        /// A retry loop is at least this many calls of one tool with the same arguments …
+        #[arg(long)]
+        retry_calls: Option<u32>,
+        /// … within this many minutes.
+        #[arg(long)]
+        retry_minutes: Option<u32>,
+        /// A spike is a step at least this many times its run's median tokens or cost.
+        #[arg(long)]
+        spike_factor: Option<f64>,
+        /// A domain the workflow may reach (its subdomains too); repeat for more.
+        #[arg(long = "allow")]
+        allowed_destinations: Vec<String>,
+        /// A tool name (or word in it) that needs a human approval before each call; repeat for more.
+        #[arg(long = "approval-tool")]
+        approval_tools: Vec<String>,
+        /// A tool or step name (or word in it) that is such an approval; repeat for more.
+        #[arg(long = "approval-step")]
+        approval_steps: Vec<String>,
+        /// A tool name (or word in it) that acts with administrative power; repeat for more.
+        #[arg(long = "admin-tool")]
+        admin_tools: Vec<String>,
+    },
 }
 
 pub fn run(
@@ -120,8 +161,128 @@ pub fn run(
                 }
             }
         }
+        TraceCommand::Findings { id } => print_findings(out, id, &findings::findings(store, id)?),
+        TraceCommand::FindingSteps { id, finding } => {
+            let steps = findings::finding_steps(store, id, finding)?;
+            let page = StepPage { total_matching: steps.len() as u64, rows: steps };
+            print_steps(out, &page, 0);
+        }
+        TraceCommand::Dismiss { id, finding, reason } => {
+            let dismissal = findings::dismiss(store, &actor()?, id, finding, reason)?;
+            if out.json {
+                out.print_json(&dismissal);
+            } else {
+                println!("Dismissed {}.", one_line(&dismissal.finding));
+            }
+        }
+        TraceCommand::Restore { id, finding } => {
+            let restored = findings::restore(store, &actor()?, id, finding)?;
+            if out.json {
+                out.print_json(&restored);
+            } else {
+                println!("Restored {}.", one_line(&restored.finding));
+            }
+        }
+        TraceCommand::Rules {
+            id,
+            retry_calls,
+            retry_minutes,
+            spike_factor,
+            allowed_destinations,
+            approval_tools,
+            approval_steps,
+            admin_tools,
+        } => {
+            let (mut rules, set) = findings::rules(store, id)?;
+            let lists = [allowed_destinations, approval_tools, approval_steps, admin_tools];
+            let changed = retry_calls.is_some()
+                || retry_minutes.is_some()
+                || spike_factor.is_some()
+                || lists.iter().any(|l| !l.is_empty());
+            let set = if changed {
+                rules.retry_calls = retry_calls.unwrap_or(rules.retry_calls);
+                rules.retry_minutes = retry_minutes.unwrap_or(rules.retry_minutes);
+                rules.spike_factor = spike_factor.unwrap_or(rules.spike_factor);
+                for (given, list) in [
+                    (allowed_destinations, &mut rules.allowed_destinations),
+                    (approval_tools, &mut rules.approval_tools),
+                    (approval_steps, &mut rules.approval_steps),
+                    (admin_tools, &mut rules.admin_tools),
+                ] {
+                    if !given.is_empty() {
+                        *list = given.clone();
+                    }
+                }
+                rules = findings::set_rules(store, &actor()?, id, &rules)?;
+                true
+            } else {
+                set
+            };
+            print_rules(out, &rules, set);
+        }
     }
     Ok(())
+}
+
+fn print_findings(out: &Output, id: &str, found: &Findings) {
+    if out.json {
+        out.print_json(found);
+        return;
+    }
+    let rules = if found.rules_set { "the incident's rules" } else { "the default rules" };
+    if found.findings.is_empty() {
+        println!("No findings in {} step(s), judged by {rules}.", found.steps);
+        return;
+    }
+    println!("{} finding(s) in {} step(s), judged by {rules}:", found.findings.len() as u64 + found.more, found.steps);
+    for f in &found.findings {
+        println!();
+        let state = if f.dismissal.is_some() { "  (dismissed)" } else { "" };
+        println!("{}  {}{state}", f.kind.label(), one_line(&f.title));
+        println!("  key: {}", one_line(&f.key));
+        println!("  {}", one_line(&f.detail));
+        let mut steps: Vec<String> = f.steps.iter().map(|s| s.to_string()).collect();
+        if f.step_count > f.steps.len() as u64 {
+            steps.push(format!("… {} in all", f.step_count));
+        }
+        if !steps.is_empty() {
+            println!("  steps: {}", steps.join(", "));
+        }
+        if let (Some(first), Some(last)) = (f.first_at, f.last_at) {
+            println!("  from {} to {}", audit::format_instant(first), audit::format_instant(last));
+        }
+        if !f.suggests.is_empty() {
+            let types: Vec<&str> = f.suggests.iter().map(|t| t.label()).collect();
+            println!("  suggests: {}", types.join(", "));
+        }
+        if let Some(d) = &f.dismissal {
+            println!(
+                "  dismissed by {} at {}: {}",
+                one_line(&d.dismissed_by),
+                audit::format_instant(d.dismissed_at),
+                one_line(&d.reason)
+            );
+        }
+    }
+    if found.more > 0 {
+        println!("\n… and {} more not listed.", found.more);
+    }
+    println!("\nThe steps behind one: `firebreak trace finding-steps {} KEY`.", one_line(id.trim()));
+}
+
+fn print_rules(out: &Output, rules: &FindingRules, set: bool) {
+    if out.json {
+        out.print_json(&serde_json::json!({ "rules": rules, "set": set }));
+        return;
+    }
+    let list = |l: &[String]| if l.is_empty() { "(none)".to_string() } else { one_line(&l.join(", ")).into_owned() };
+    println!("{}", if set { "The incident's rules:" } else { "The default rules (not set for this incident):" });
+    println!("Retry loop        {} calls within {} minutes", rules.retry_calls, rules.retry_minutes);
+    println!("Spike             {}× the run's median", rules.spike_factor);
+    println!("Allowed           {}", list(&rules.allowed_destinations));
+    println!("Approval needed   {}", list(&rules.approval_tools));
+    println!("Approval steps    {}", list(&rules.approval_steps));
+    println!("Admin tools       {}", list(&rules.admin_tools));
 }
 
 fn print_list(out: &Output, id: &str, imports: &[TraceImport], runs: &[StoredRun]) {

@@ -114,3 +114,42 @@ fn search_finds_a_step_and_the_record_and_prints_hostile_text_escaped() {
     let refused = CLI.fails(&db, &["search", "NOT", "processor"]);
     assert!(refused.contains("NOT needs words on both sides"), "{refused}");
 }
+
+#[test]
+fn findings_are_listed_dismissed_with_a_reason_restored_and_judged_by_the_rules_set() {
+    let (dir, db, id) = setup();
+    let file = write(&dir, "refunds.jsonl", OTLP_GENAI);
+    CLI.ok(&db, &["trace", "import", &id, &file]);
+
+    let found = CLI.json(&db, &["trace", "findings", &id]);
+    let keys: Vec<&str> = found["findings"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
+    assert!(keys.contains(&"failed_tool_calls:issue_refund"), "{keys:?}");
+    let text = CLI.ok(&db, &["trace", "findings", &id]);
+    assert!(text.contains("Failed tool calls  `issue_refund` failed once"), "{text}");
+    let behind = CLI.ok(&db, &["trace", "finding-steps", &id, "failed_tool_calls:issue_refund"]);
+    assert!(behind.contains("issue_refund") && behind.contains("yes"), "{behind}");
+
+    let refused = CLI.fails(&db, &["trace", "dismiss", &id, "failed_tool_calls:issue_refund", "--reason", " "]);
+    assert!(refused.contains("Say why"), "{refused}");
+    CLI.ok(
+        &db,
+        &["trace", "dismiss", &id, "failed_tool_calls:issue_refund", "--reason", "Gateway outage, refunded by hand"],
+    );
+    let text = CLI.ok(&db, &["trace", "findings", &id]);
+    assert!(text.contains("(dismissed)") && text.contains("by Dana Reyes"), "{text}");
+    CLI.ok(&db, &["trace", "restore", &id, "failed_tool_calls:issue_refund"]);
+    assert!(!CLI.ok(&db, &["trace", "findings", &id]).contains("(dismissed)"));
+
+    let rules = CLI.json(&db, &["trace", "rules", &id]);
+    assert_eq!(rules["set"], false);
+    let refused = CLI.fails(&db, &["trace", "rules", &id, "--retry-calls", "1"]);
+    assert!(refused.contains("2 to 1000"), "{refused}");
+    let rules = CLI.json(&db, &["trace", "rules", &id, "--approval-tool", "", "--allow", "https://api.example.com/x"]);
+    assert_eq!(rules["set"], true);
+    assert_eq!(rules["rules"]["approval_tools"], serde_json::json!([]));
+    assert_eq!(rules["rules"]["allowed_destinations"], serde_json::json!(["api.example.com"]));
+    assert_eq!(rules["rules"]["retry_calls"], 5, "what was not given is kept");
+    let found = CLI.json(&db, &["trace", "findings", &id]);
+    assert!(found["findings"].as_array().unwrap().iter().all(|f| f["kind"] != "missing_approval"), "{found}");
+    CLI.ok(&db, &["audit", "verify"]);
+}

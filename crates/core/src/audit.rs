@@ -97,6 +97,8 @@ crate::choices!(
         Notification => ("notification", "regulatory notification"),
         Document => ("document", "generated document"),
         TraceImport => ("trace_import", "trace import"),
+        FindingRules => ("finding_rules", "finding rules"),
+        FindingDismissal => ("finding_dismissal", "finding dismissal"),
     }
 );
 

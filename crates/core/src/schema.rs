@@ -19,6 +19,7 @@ pub(crate) static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|
         vec![crate::seal::SCHEMA_V5],
         vec![crate::investigation::SCHEMA_V6],
         vec![crate::search::SCHEMA_V7.as_str()],
+        vec![crate::investigation::findings::SCHEMA_V8],
     ]
 });
 

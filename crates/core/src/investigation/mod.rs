@@ -3,6 +3,7 @@
 //! line. An import is all-or-nothing and is audited by one entry that carries the file's hash, the parser, the
 //! counts and a digest of every row written, which `verify` recomputes.
 
+pub mod findings;
 mod import;
 mod rows;
 mod steps;
@@ -26,7 +27,7 @@ use ts_rs::TS;
 pub(crate) use rows::{instant_of, SCHEMA_V6};
 
 /// The audited tables of this module, for `verify`.
-pub const TABLES: &[&Table] = &[&IMPORTS];
+pub const TABLES: &[&Table] = &[&IMPORTS, &findings::RULES, &findings::DISMISSALS];
 
 pub(crate) const IMPORTS: Table = Table {
     entity: Entity::TraceImport,

@@ -272,6 +272,21 @@ fn page_ids(condition: &str, limit: u64, offset: i64) -> String {
     format!("SELECT s.id FROM trace_steps s WHERE {condition} ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}")
 }
 
+/// Steps of the incident by number, in time order, their texts cut as in a page. At most [`MAX_PAGE`].
+pub(crate) fn preview_of_ids(conn: &Connection, incident: &Incident, ids: &[i64]) -> Result<Vec<StoredStep>> {
+    let ids: Vec<Value> = ids.iter().take(MAX_PAGE as usize).map(|id| Value::Integer(*id)).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (2..ids.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let sql =
+        format!("SELECT {} {FROM} WHERE s.incident = ?1 AND s.id IN ({marks}) ORDER BY {ORDER}", select_columns(true));
+    let params = std::iter::once(Value::Text(incident.uuid.clone())).chain(ids);
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), read_step)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// One step of the incident, with its whole text.
 pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
     let conn = store.connect()?;

@@ -1,6 +1,7 @@
 // End to end: reading an agent's trace in the real desktop app. A Claude conversation is imported from a file on
 // the Investigation tab (kept as evidence first); its run and steps are listed; "only failed steps" finds the
-// failed tool call; a step opens whole, with its line in the preserved file; a script payload the agent read is
+// failed tool call; the findings name the refund that ran without approval and failed, open the step behind them, add
+// a type to the record, and are dismissed with a reason and restored; a step opens whole, with its line in the preserved file; a script payload the agent read is
 // shown as text, never run. A malformed file is refused with its line and leaves the tab as it was. Screenshots
 // land in tests/e2e/artifacts/investigate/.
 
@@ -94,6 +95,64 @@ describe('Reading what the agent did from its trace', () => {
     assert.equal((await session.rows('trace-run-row')).length, 1);
     await wd.until('the steps', async () => /^9 steps$/.test(await wd.text('[data-testid="steps-total"]')));
     await shot('imported');
+  });
+
+  step('lists the findings, opens the steps behind one, adds a type it points to, dismisses and restores one', async () => {
+    const showFindings = () =>
+      wd.script(`document.querySelector('[data-testid="findings"]').scrollIntoView({ block: 'start' }); window.scrollBy(0, -64)`);
+    const findings = await wd.until('the findings', async () => {
+      const found = await session.rows('finding');
+      return found.length === 2 ? found : null;
+    });
+    // The refund ran with no approval before it, and it failed: the most telling first.
+    assert.match(await wd.textOf(findings[0]), /no approval before the call[\s\S]*issue_refund/i);
+    assert.match(await wd.textOf(findings[1]), /failed tool calls[\s\S]*issue_refund failed once[\s\S]*Payment gateway timed out/i);
+    await wd.clickTestId('finding-show-steps');
+    await wd.until('the step behind it', async () => (await session.rows('finding-step')).length === 1);
+    await wd.clickTestId('finding-step');
+    await wd.until('the step opened', async () => /issue_refund/.test(await wd.text('[data-testid="step-tool"]')));
+    await showFindings();
+    await shot('findings');
+
+    // The type it points to joins the record through the record's own change.
+    await wd.clickTestId('finding-add-type');
+    await wd.until('the type added', async () =>
+      /Added “Approval bypass”/.test(await wd.text('[data-testid="finding-notice"]')),
+    );
+    assert.equal((await session.rows('finding-add-type')).length, 0, 'nothing left to add');
+
+    // Dismissing needs a reason; a dismissed finding stays listed apart, with who and why, and can come back.
+    await wd.clickTestId('finding-dismiss-open');
+    await wd.clickTestId('finding-dismiss');
+    await wd.until('the reason asked for', async () => /Say why/.test(await wd.text('form.dismiss')));
+    await wd.type('finding-dismiss-reason', 'Refunds under 150 EUR need no approval in this workflow <b>by policy</b>');
+    await wd.clickTestId('finding-dismiss');
+    await wd.until('one finding left', async () => (await session.rows('finding')).length === 1);
+    await wd.click('[data-testid="findings-dismissed"] summary');
+    const dismissed = await wd.text('[data-testid="finding-dismissed"]');
+    assert.match(dismissed, /Dismissed by Dana Reyes[\s\S]*<b>by policy<\/b>/);
+    assert.equal(await wd.script(`return document.querySelectorAll('[data-testid="findings"] b').length`), 0);
+    await showFindings();
+    await shot('finding-dismissed');
+    await wd.clickTestId('finding-restore');
+    await wd.until('both findings again', async () => (await session.rows('finding')).length === 2);
+
+    // The incident's rules: a factor that is not a number is refused beside its field; refunds taken off the
+    // tools that need approval leave only the failure.
+    await wd.click('[data-testid="finding-rules"] summary');
+    await wd.type('rule-spike_factor', 'lots');
+    await wd.clickTestId('rules-save');
+    assert.match(await wd.text('[data-testid="finding-rules"]'), /Type a number, such as 5 or 2\.5\./);
+    await wd.type('rule-spike_factor', '5');
+    await wd.type('rule-approval_tools', 'pay, wire');
+    await wd.clickTestId('rules-save');
+    await wd.until('the rules followed', async () => (await session.rows('finding')).length === 1);
+    assert.match(await wd.text('[data-testid="finding"]'), /failed tool calls/i);
+    const saved = await wd.script(`return document.querySelector('[data-testid="rule-approval_tools"]').value`);
+    assert.equal(saved, 'pay\nwire', 'the rules as saved, one entry per line');
+    assert.match(await wd.text('[data-testid="finding-rules"] summary'), /^Rules the findings are judged by$/);
+    await wd.script(`document.querySelector('[data-testid="finding-rules"]').scrollIntoView({ block: 'center' })`);
+    await shot('finding-rules');
   });
 
   step('finds the failed tool call and opens it whole', async () => {

@@ -6,6 +6,7 @@ use super::declare::commands;
 use firebreak_core::investigation::{
     self, ImportOptions, StepFacets, StepFilter, StepOriginal, StepPage, StoredStep, TraceChoices, TraceImport, TraceOverview,
 };
+use firebreak_core::investigation::findings::{self, FindingDismissal, FindingRules, Findings};
 use firebreak_core::trace::Format;
 use std::path::PathBuf;
 
@@ -26,4 +27,15 @@ commands! {
     /// The step as its evidence file holds it (its line, at most 64 KiB), read from the preserved copy.
     store trace_original(id: String, step: u32) -> StepOriginal =>
         move |s| investigation::original(s, &id, i64::from(step));
+    /// The findings, computed now from the steps and the incident's rules.
+    store trace_findings(id: String) -> Findings => move |s| findings::findings(s, &id);
+    /// The steps behind one finding, by its key.
+    store finding_steps(id: String, finding: String) -> Vec<StoredStep> =>
+        move |s| findings::finding_steps(s, &id, &finding);
+    store set_finding_rules(id: String, rules: FindingRules) -> FindingRules =>
+        move |s| findings::set_rules(s, &actor(s)?, &id, &rules);
+    store dismiss_finding(id: String, finding: String, reason: String) -> FindingDismissal =>
+        move |s| findings::dismiss(s, &actor(s)?, &id, &finding, &reason);
+    store restore_finding(id: String, finding: String) -> FindingDismissal =>
+        move |s| findings::restore(s, &actor(s)?, &id, &finding);
 }

@@ -33,6 +33,9 @@ import type { EvidenceKindState } from './bindings/EvidenceKindState';
 import type { EvidenceStatus } from './bindings/EvidenceStatus';
 import type { FieldChange } from './bindings/FieldChange';
 import type { FileCheck } from './bindings/FileCheck';
+import type { FindingDismissal } from './bindings/FindingDismissal';
+import type { FindingRules } from './bindings/FindingRules';
+import type { Findings } from './bindings/Findings';
 import type { Format } from './bindings/TraceFormat';
 import type { GeneratedReport } from './bindings/GeneratedReport';
 import type { Guidance } from './bindings/Guidance';
@@ -249,6 +252,22 @@ export const traceStep = (id: string, step: number): Promise<StoredStep> => call
 
 /** The step as its evidence file holds it (its line, at most 64 KiB), read from the preserved copy. */
 export const traceOriginal = (id: string, step: number): Promise<StepOriginal> => call('trace_original', { id, step });
+
+/** The findings, computed now from the steps and the incident's rules. */
+export const traceFindings = (id: string): Promise<Findings> => call('trace_findings', { id });
+
+/** The steps behind one finding, by its key. */
+export const findingSteps = (id: string, finding: string): Promise<Array<StoredStep>> =>
+  call('finding_steps', { id, finding });
+
+export const setFindingRules = (id: string, rules: FindingRules): Promise<FindingRules> =>
+  call('set_finding_rules', { id, rules });
+
+export const dismissFinding = (id: string, finding: string, reason: string): Promise<FindingDismissal> =>
+  call('dismiss_finding', { id, finding, reason });
+
+export const restoreFinding = (id: string, finding: string): Promise<FindingDismissal> =>
+  call('restore_finding', { id, finding });
 
 export const search = (request: SearchRequest): Promise<SearchResults> => call('search', { request });
 

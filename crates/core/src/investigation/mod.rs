@@ -115,14 +115,20 @@ pub(crate) fn changed_rows(conn: &Connection) -> Result<(Vec<ChangedRows>, Vec<S
     Ok((changed, strays))
 }
 
-/// The choice lists of the Investigation tab: the formats an import can be told to read, and the kinds of step.
+/// The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step, and the
+/// kinds of finding.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "TraceChoices.ts")]
 pub struct TraceChoices {
     pub formats: Vec<crate::vocabulary::Choice>,
     pub kinds: Vec<crate::vocabulary::Choice>,
+    pub finding_kinds: Vec<crate::vocabulary::Choice>,
 }
 
 pub fn choices() -> TraceChoices {
-    TraceChoices { formats: Format::options(), kinds: crate::trace::StepKind::options() }
+    TraceChoices {
+        formats: Format::options(),
+        kinds: crate::trace::StepKind::options(),
+        finding_kinds: findings::FindingKind::options(),
+    }
 }

@@ -3,4 +3,4 @@
 /**
  * The kinds of record the audit trail covers (the label is how messages name them).
  */
-export type Entity = "incident" | "person" | "settings" | "severity_assessment" | "override" | "pause_action" | "playbook_step" | "containment_item" | "evidence_item" | "evidence_file" | "custody_event" | "affected_object" | "recovery_log_entry" | "audit_answer" | "communication" | "postmortem" | "timeline_entry" | "remediation_item" | "reenable_answer" | "reenable_signoff" | "applicability_answers" | "regime_decision" | "regime_trigger" | "due_override" | "notification" | "document" | "trace_import";
+export type Entity = "incident" | "person" | "settings" | "severity_assessment" | "override" | "pause_action" | "playbook_step" | "containment_item" | "evidence_item" | "evidence_file" | "custody_event" | "affected_object" | "recovery_log_entry" | "audit_answer" | "communication" | "postmortem" | "timeline_entry" | "remediation_item" | "reenable_answer" | "reenable_signoff" | "applicability_answers" | "regime_decision" | "regime_trigger" | "due_override" | "notification" | "document" | "trace_import" | "finding_rules" | "finding_dismissal";

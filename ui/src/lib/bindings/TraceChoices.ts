@@ -2,6 +2,7 @@
 import type { Choice } from "./Choice";
 
 /**
- * The choice lists of the Investigation tab: the formats an import can be told to read, and the kinds of step.
+ * The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step, and the
+ * kinds of finding.
  */
-export type TraceChoices = { formats: Array<Choice>, kinds: Array<Choice>, };
+export type TraceChoices = { formats: Array<Choice>, kinds: Array<Choice>, finding_kinds: Array<Choice>, };

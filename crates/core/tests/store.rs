@@ -191,22 +191,16 @@ fn an_older_database_is_backed_up_then_upgraded() {
     let inc = open_incident(&db, "Kept across the upgrade");
     // Make it look like a schema-1 database: drop what later versions add.
     let conn = outsider(&db);
-    let later: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'audit_head', 'settings', 'people', 'incidents')")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|n| n.unwrap())
-        .collect();
+    let names = |sql: &str| -> Vec<String> {
+        conn.prepare(sql).unwrap().query_map([], |r| r.get(0)).unwrap().map(|n| n.unwrap()).collect()
+    };
+    let later = names(
+        "SELECT name FROM sqlite_master WHERE type = 'table' \
+         AND name NOT IN ('audit_log', 'audit_head', 'settings', 'people', 'incidents')",
+    );
     assert!(!later.is_empty());
     // Schema 1 had no triggers; dropping a full-text table drops its shadow tables with it.
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|n| n.unwrap())
-        .collect();
+    let triggers = names("SELECT name FROM sqlite_master WHERE type = 'trigger'");
     for trigger in &triggers {
         conn.execute_batch(&format!("DROP TRIGGER {trigger}")).unwrap();
     }

@@ -1,11 +1,11 @@
 //! `make bench`: a trace of 1,000,000 steps (OpenTelemetry JSON Lines with GenAI attributes, 2% failed tool calls)
 //! imported into a fresh database, then the Investigation tab's reads timed: pages at the start, middle and end,
-//! the failed-only and tool filters, the filters' value lists, one step whole, and `verify` (which recomputes the
-//! import's digest). Each figure is printed beside a baseline measured in the same run: for the import, parsing the
+//! the failed-only and tool filters, the filters' value lists, one step whole, the findings (one pass over every
+//! step) and `verify` (which recomputes the import's digest). Each figure is printed beside a baseline measured in the same run: for the import, parsing the
 //! same file with serde_json and storing nothing; for the reads, one full scan of the steps table
 //! (`SELECT count(*)`). Figures only; the tests never time anything.
 
-use firebreak_core::investigation::{self, ImportOptions, StepFilter};
+use firebreak_core::investigation::{self, findings, ImportOptions, StepFilter};
 use firebreak_core::verify;
 use std::io::{BufRead, BufWriter, Write};
 use std::time::{Duration, Instant};
@@ -60,6 +60,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(format!("{n} rows"))
     })?;
     println!("baseline, one full scan of the steps (SELECT count(*)): {} ({})", ms(scan.0), scan.1);
+    // The findings read more than a count: the same columns, read and dropped, are their own baseline.
+    let columns = time(|| {
+        let conn = store.connect()?;
+        let mut stmt = conn.prepare(
+            "SELECT id, import, run, kind, name, tool, at, is_error, substr(error, 1, 400), \
+             CASE WHEN kind = 'tool_call' THEN substr(arguments, 1, 65536) END, \
+             CASE WHEN tool IS NOT NULL THEN substr(result, 1, 600) END, input_tokens, output_tokens, cost, call_id \
+             FROM trace_steps WHERE incident = ?1 ORDER BY import, seq",
+        )?;
+        let mut rows = stmt.query([&incident.uuid])?;
+        let (mut n, mut bytes) = (0u64, 0usize);
+        while let Some(r) = rows.next()? {
+            n += 1;
+            bytes += r.get::<_, Option<String>>(9)?.map_or(0, |a| a.len());
+        }
+        Ok(format!("{n} rows, {:.0} MB of arguments", mb(bytes as u64)))
+    })?;
+    println!(
+        "baseline for the findings, read the columns they read and keep nothing: {} ({})",
+        ms(columns.0),
+        columns.1
+    );
     let (store, key) = (&store, incident.id.as_str());
     let page = |filter: StepFilter| {
         move || -> Result<String, Box<dyn std::error::Error>> {
@@ -100,6 +122,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }),
         ),
         (
+            "findings (every step read once, all kinds judged)",
+            Box::new(|| {
+                let f = findings::findings(store, key)?;
+                Ok(format!("{} findings over {} steps", f.findings.len(), f.steps))
+            }),
+        ),
+        (
             "verify (the chain, every record, the import's digest over all rows)",
             Box::new(|| {
                 let r = verify::verify(store)?;
@@ -109,7 +138,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ];
     for (what, read) in &reads {
         let (took, said) = time(read)?;
-        println!("{what}: {} ({said}) = {:.2}x the full scan", ms(took), ratio(took, scan.0));
+        print!("{what}: {} ({said}) = {:.2}x the full scan", ms(took), ratio(took, scan.0));
+        if what.starts_with("findings") {
+            print!(", {:.2}x reading their columns", ratio(took, columns.0));
+        }
+        println!();
     }
     println!(
         "database size: {:.0} MB; peak memory of this process: {}",

@@ -12,8 +12,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A run: its import's place among the incident's imports, and its index in that import.
 pub(crate) type RunRef = (usize, i64);
-/// Calls of one tool with one set of arguments in one run: the run, the tool and the arguments' digest.
-type SameCall = (RunRef, String, [u8; 16]);
+/// Calls of one tool with one set of arguments in one run: the run, the tool (its place in `Detector::names`) and
+/// the arguments' digest.
+type SameCall = (RunRef, u32, [u8; 16]);
+
+/// What the rules make of one tool or step name, worked out once per distinct name: a trace repeats a few names
+/// a million times.
+#[derive(Clone, Copy)]
+struct Class {
+    /// The name's place in `Detector::names`.
+    id: u32,
+    admin: bool,
+    gated: bool,
+    approval: bool,
+}
 
 /// What the findings read of one step. Long texts come cut: arguments to [`ARGUMENT_CHARS`], results to
 /// [`RESULT_CHARS`].
@@ -99,6 +111,8 @@ struct Reached {
 /// The findings of one incident, fed its steps in file order (`feed`), then read whole (`finish`).
 pub(crate) struct Detector<'a> {
     rules: &'a FindingRules,
+    classes: HashMap<String, Class>,
+    names: Vec<String>,
     failures: BTreeMap<String, Failures>,
     failed_calls: HashSet<(usize, String)>,
     calls: HashMap<SameCall, Vec<(Option<i64>, i64)>>,
@@ -115,6 +129,8 @@ impl<'a> Detector<'a> {
     pub fn new(rules: &'a FindingRules) -> Detector<'a> {
         Detector {
             rules,
+            classes: HashMap::new(),
+            names: Vec::new(),
             failures: BTreeMap::new(),
             failed_calls: HashSet::new(),
             calls: HashMap::new(),
@@ -126,6 +142,22 @@ impl<'a> Detector<'a> {
             unapproved: BTreeMap::new(),
             admin: BTreeMap::new(),
         }
+    }
+
+    fn class(&mut self, name: &str) -> Class {
+        if let Some(class) = self.classes.get(name) {
+            return *class;
+        }
+        let matches = |patterns: &[String]| patterns.iter().any(|p| name_matches(name, p));
+        let class = Class {
+            id: self.names.len() as u32,
+            admin: matches(&self.rules.admin_tools),
+            gated: matches(&self.rules.approval_tools),
+            approval: matches(&self.rules.approval_steps),
+        };
+        self.names.push(name.to_string());
+        self.classes.insert(name.to_string(), class);
+        class
     }
 
     pub fn feed(&mut self, fact: Fact) {
@@ -166,11 +198,9 @@ impl<'a> Detector<'a> {
             self.note_approval(&fact);
             return;
         }
+        let class = self.class(tool);
         let arguments = fact.arguments.as_deref().unwrap_or_default();
-        self.calls
-            .entry((fact.run, tool.to_string(), arguments_digest(arguments)))
-            .or_default()
-            .push((fact.at, fact.id));
+        self.calls.entry((fact.run, class.id, arguments_digest(arguments))).or_default().push((fact.at, fact.id));
         for destination in destinations(arguments) {
             if allowed(&destination.host, &self.rules.allowed_destinations) {
                 continue;
@@ -188,13 +218,13 @@ impl<'a> Detector<'a> {
             }
             entry.behind.add(fact.id, fact.at);
         }
-        if self.rules.admin_tools.iter().any(|p| name_matches(tool, p)) {
-            self.admin.entry(tool.to_string()).or_default().add(fact.id, fact.at);
+        if class.admin {
+            behind(&mut self.admin, tool).add(fact.id, fact.at);
         }
-        if self.rules.approval_tools.iter().any(|p| name_matches(tool, p)) {
+        if class.gated {
             // One approval covers the one call after it.
             if !std::mem::take(self.approved.entry(fact.run).or_default()) {
-                self.unapproved.entry(tool.to_string()).or_default().add(fact.id, fact.at);
+                behind(&mut self.unapproved, tool).add(fact.id, fact.at);
             }
         } else {
             self.note_approval(&fact);
@@ -204,8 +234,9 @@ impl<'a> Detector<'a> {
     /// A step that is an approval (its tool or name matches the rules' approval steps) lets the next gated call of
     /// its run through.
     fn note_approval(&mut self, fact: &Fact) {
-        let names = [fact.tool.as_deref(), fact.name.as_deref()];
-        if names.iter().flatten().any(|n| self.rules.approval_steps.iter().any(|p| name_matches(n, p))) {
+        let approval =
+            [fact.tool.as_deref(), fact.name.as_deref()].into_iter().flatten().any(|n| self.class(n).approval);
+        if approval {
             self.approved.insert(fact.run, true);
         }
     }
@@ -292,8 +323,9 @@ impl<'a> Detector<'a> {
                 loops.push((same, behind, span));
             }
         }
-        loops.sort_by(|a, b| a.0.cmp(&b.0));
+        loops.sort_by_key(|l| l.0);
         for ((run, tool, digest), behind, span) in loops {
+            let tool = &self.names[tool as usize];
             let within = match span {
                 Some(ns) => format!(" within {}", minutes(ns)),
                 None => String::new(),
@@ -329,6 +361,14 @@ impl<'a> Detector<'a> {
         out.truncate(MAX_FINDINGS);
         (out, more)
     }
+}
+
+/// The steps behind a tool's finding, its name copied only the first time.
+fn behind<'m>(map: &'m mut BTreeMap<String, Behind>, tool: &str) -> &'m mut Behind {
+    if !map.contains_key(tool) {
+        map.insert(tool.to_string(), Behind::default());
+    }
+    map.get_mut(tool).expect("inserted above")
 }
 
 /// Destinations past [`MAX_DESTINATIONS`] are not followed one by one; one finding says how many calls were left out.

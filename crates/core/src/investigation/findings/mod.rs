@@ -413,13 +413,16 @@ pub fn dismiss(store: &Store, actor: &Actor, key: &str, finding: &str, reason: &
             "Say why this finding does not need action (for example “expected: the nightly sync retries by design”).",
         ));
     }
+    // The findings are judged before the write, so the write lock is held only for the row: on a large trace the
+    // judging takes a while, and a finding that exists now is what the user saw.
+    let current = findings(store, key)?;
+    let Some(found) = current.findings.iter().find(|f| f.key == finding) else {
+        let conn = store.connect()?;
+        return Err(unknown(&incident::find(&conn, key)?, finding));
+    };
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
-        let current = findings_of(tx, &incident)?;
-        let Some(found) = current.findings.iter().find(|f| f.key == finding) else {
-            return Err(unknown(&incident, finding));
-        };
-        if found.dismissal.is_some() {
+        if active_dismissals(tx, &incident)?.iter().any(|d| d.finding == finding) {
             return Err(Error::invalid("finding", format!("“{}” is already dismissed.", found.title)));
         }
         let row = FindingDismissal {

@@ -73,7 +73,7 @@ const MAX_PER_CALL: usize = 20;
 /// The hosts of the URLs (`https://…`, `http://…`, `ftp://…`, `wss://…`) and the domains of the e-mail addresses
 /// in `text`, in order, each once. JSON's escaped slash (`https:\/\/`) is read as a slash.
 pub(crate) fn destinations(text: &str) -> Vec<Destination> {
-    let text = text.replace("\\/", "/");
+    let text: std::borrow::Cow<str> = if text.contains("\\/") { text.replace("\\/", "/").into() } else { text.into() };
     let mut out: Vec<Destination> = Vec::new();
     let push = |host: &str, written: &str, out: &mut Vec<Destination>| {
         let host = host.trim_end_matches('.').to_lowercase();

@@ -82,6 +82,16 @@ pub enum TraceCommand {
     },
     /// Bring a dismissed finding back.
     Restore { id: String, finding: String },
+    /// Write the minimal reproducible case: the chosen steps with what led up to them in their runs (the prompt and
+    /// context the model saw, its calls and the tool responses, in order) as one JSON file; logged in custody.
+    Repro {
+        id: String,
+        /// The steps' numbers, as `trace steps` shows them.
+        #[arg(required = true)]
+        steps: Vec<i64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Show the rules the findings are judged by, or change them (a list option replaces that list; give it once
     /// with '' to empty it).
     Rules {
@@ -181,6 +191,20 @@ pub fn run(
                 out.print_json(&restored);
             } else {
                 println!("Restored {}.", one_line(&restored.finding));
+            }
+        }
+        TraceCommand::Repro { id, steps, out: path } => {
+            let written = investigation::repro::export_repro(store, &actor()?, id, steps, path)?;
+            if out.json {
+                out.print_json(&written);
+            } else {
+                println!(
+                    "Wrote the repro bundle of {} chosen step(s), {} step(s) with their context from {} run(s), to {}",
+                    written.chosen,
+                    written.steps,
+                    written.runs,
+                    one_line(&written.path.display().to_string())
+                );
             }
         }
         TraceCommand::Rules {

@@ -153,3 +153,28 @@ fn findings_are_listed_dismissed_with_a_reason_restored_and_judged_by_the_rules_
     assert!(found["findings"].as_array().unwrap().iter().all(|f| f["kind"] != "missing_approval"), "{found}");
     CLI.ok(&db, &["audit", "verify"]);
 }
+
+#[test]
+fn a_repro_bundle_is_written_with_the_steps_context_and_an_unknown_step_writes_nothing() {
+    let (dir, db, id) = setup();
+    let file = write(&dir, "refunds.jsonl", OTLP_GENAI);
+    CLI.ok(&db, &["trace", "import", &id, &file]);
+    let failed = CLI.json(&db, &["trace", "steps", &id, "--failed"]);
+    let step = failed["rows"][0]["id"].as_i64().unwrap().to_string();
+    let out = dir.path().join("repro.json").display().to_string();
+
+    let written = CLI.json(&db, &["trace", "repro", &id, &step, "--out", &out]);
+    assert_eq!(written["chosen"], 1);
+    assert!(written["steps"].as_u64().unwrap() >= 1, "{written}");
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(bundle["format"], "firebreak-repro/1");
+    let steps = bundle["runs"][0]["steps"].as_array().unwrap();
+    assert_eq!(steps.last().unwrap()["tool"], "issue_refund");
+    assert_eq!(steps.last().unwrap()["chosen"], true);
+
+    let other = dir.path().join("other.json");
+    let refused = CLI.fails(&db, &["trace", "repro", &id, "99999", "--out", &other.display().to_string()]);
+    assert!(refused.contains("No step 99999"), "{refused}");
+    assert!(!other.exists());
+    CLI.ok(&db, &["audit", "verify"]);
+}

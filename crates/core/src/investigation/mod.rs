@@ -5,6 +5,7 @@
 
 pub mod findings;
 mod import;
+pub mod repro;
 mod rows;
 mod steps;
 

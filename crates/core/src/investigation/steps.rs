@@ -128,14 +128,12 @@ pub struct StepPage {
     pub total_matching: u64,
 }
 
-/// The columns a step is read from; in a page, each long text is cut and followed by whether it was.
-fn select_columns(preview: bool) -> String {
-    let long = |column: &str| {
-        if preview {
-            format!("substr(s.{column}, 1, {PREVIEW_CHARS}), length(s.{column}) > {PREVIEW_CHARS}")
-        } else {
-            format!("s.{column}, 0")
-        }
+/// The columns a step is read from; with `cut`, each long text is cut to that many characters and followed by
+/// whether it was.
+fn select_columns(cut: Option<u64>) -> String {
+    let long = |column: &str| match cut {
+        Some(chars) => format!("substr(s.{column}, 1, {chars}), length(s.{column}) > {chars}"),
+        None => format!("s.{column}, 0"),
     };
     format!(
         "s.id, s.import, s.seq, r.source_id, s.kind, s.name, s.at, s.ended_at, s.agent, s.model, s.tool, {}, {}, \
@@ -206,7 +204,7 @@ pub fn steps(store: &Store, key: &str, filter: &StepFilter) -> Result<StepPage> 
     let sql = format!(
         "SELECT {} FROM ({}) page JOIN trace_steps s ON s.id = page.id \
          LEFT JOIN trace_runs r ON r.import = s.import AND r.idx = s.run ORDER BY {ORDER}",
-        select_columns(true),
+        select_columns(Some(PREVIEW_CHARS)),
         page_ids(&condition, limit, offset)
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -279,11 +277,34 @@ pub(crate) fn preview_of_ids(conn: &Connection, incident: &Incident, ids: &[i64]
         return Ok(Vec::new());
     }
     let marks = (2..ids.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    let sql =
-        format!("SELECT {} {FROM} WHERE s.incident = ?1 AND s.id IN ({marks}) ORDER BY {ORDER}", select_columns(true));
+    let sql = format!(
+        "SELECT {} {FROM} WHERE s.incident = ?1 AND s.id IN ({marks}) ORDER BY {ORDER}",
+        select_columns(Some(PREVIEW_CHARS))
+    );
     let params = std::iter::once(Value::Text(incident.uuid.clone())).chain(ids);
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params), read_step)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The steps of one run in file order from `from_seq` to `to_seq`, at most `limit`, each text cut to `cut`
+/// characters.
+pub(crate) fn run_steps(
+    conn: &Connection,
+    incident: &Incident,
+    (import, run): (&str, i64),
+    (from_seq, to_seq): (u64, u64),
+    limit: u64,
+    cut: u64,
+) -> Result<Vec<StoredStep>> {
+    let sql = format!(
+        "SELECT {} {FROM} WHERE s.incident = ?1 AND s.import = ?2 AND s.run = ?3 AND s.seq BETWEEN ?4 AND ?5 \
+         ORDER BY s.seq LIMIT ?6",
+        select_columns(Some(cut))
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let params = rusqlite::params![incident.uuid, import, run, from_seq as i64, to_seq as i64, limit as i64];
+    let rows = stmt.query_map(params, read_step)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -294,8 +315,8 @@ pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
     step_of(&conn, &incident, id)
 }
 
-fn step_of(conn: &Connection, incident: &Incident, id: i64) -> Result<StoredStep> {
-    let sql = format!("SELECT {} {FROM} WHERE s.id = ?1 AND s.incident = ?2", select_columns(false));
+pub(crate) fn step_of(conn: &Connection, incident: &Incident, id: i64) -> Result<StoredStep> {
+    let sql = format!("SELECT {} {FROM} WHERE s.id = ?1 AND s.incident = ?2", select_columns(None));
     conn.query_row(&sql, rusqlite::params![id, incident.uuid], read_step).optional()?.ok_or_else(|| {
         Error::not_found(format!(
             "No step {id} in the traces of {}. `firebreak trace steps {}` lists them with their numbers.",

@@ -29,9 +29,10 @@ commands! {
         move |s| investigation::original(s, &id, i64::from(step));
     /// The findings, computed now from the steps and the incident's rules.
     store trace_findings(id: String) -> Findings => move |s| findings::findings(s, &id);
-    /// The steps behind one finding, by its key.
-    store finding_steps(id: String, finding: String) -> Vec<StoredStep> =>
-        move |s| findings::finding_steps(s, &id, &finding);
+    /// Steps by number, their texts cut as in a page: the steps behind a finding, which the finding already names,
+    /// so they are read without judging the findings again.
+    store trace_steps_by_id(id: String, steps: Vec<u32>) -> Vec<StoredStep> =>
+        move |s| investigation::steps_by_id(s, &id, &steps.iter().map(|n| i64::from(*n)).collect::<Vec<_>>());
     store set_finding_rules(id: String, rules: FindingRules) -> FindingRules =>
         move |s| findings::set_rules(s, &actor(s)?, &id, &rules);
     store dismiss_finding(id: String, finding: String, reason: String) -> FindingDismissal =>

@@ -256,9 +256,10 @@ export const traceOriginal = (id: string, step: number): Promise<StepOriginal> =
 /** The findings, computed now from the steps and the incident's rules. */
 export const traceFindings = (id: string): Promise<Findings> => call('trace_findings', { id });
 
-/** The steps behind one finding, by its key. */
-export const findingSteps = (id: string, finding: string): Promise<Array<StoredStep>> =>
-  call('finding_steps', { id, finding });
+/** Steps by number, their texts cut as in a page: the steps behind a finding, which the finding already names,
+ *  so they are read without judging the findings again. */
+export const traceStepsById = (id: string, steps: Array<number>): Promise<Array<StoredStep>> =>
+  call('trace_steps_by_id', { id, steps });
 
 export const setFindingRules = (id: string, rules: FindingRules): Promise<FindingRules> =>
   call('set_finding_rules', { id, rules });

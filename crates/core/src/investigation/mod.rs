@@ -12,8 +12,9 @@ mod steps;
 pub use import::{import_evidence, import_file, ImportOptions};
 pub(crate) use steps::imports_of;
 pub use steps::{
-    facets, imports, original, overview, runs, step, steps, StepFacet, StepFacets, StepFilter, StepOriginal, StepPage,
-    StoredRun, StoredStep, TraceOverview, MAX_FACET_VALUES, MAX_PAGE, ORIGINAL_BYTES, PREVIEW_CHARS,
+    facets, imports, original, overview, runs, step, steps, steps_by_id, StepFacet, StepFacets, StepFilter,
+    StepOriginal, StepPage, StoredRun, StoredStep, TraceOverview, MAX_FACET_VALUES, MAX_PAGE, ORIGINAL_BYTES,
+    PREVIEW_CHARS,
 };
 
 use crate::audit::Entity;

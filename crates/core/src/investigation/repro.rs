@@ -3,7 +3,7 @@
 //! and the tool responses. Written as one JSON file for the technical owner, the export logged in each source
 //! file's chain of custody, as an evidence export is.
 
-use super::steps::{run_steps, step_of, StoredStep};
+use super::steps::{place_of, run_steps, StoredStep};
 use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::incident::{self, Incident};
@@ -98,9 +98,9 @@ fn bundle(conn: &Connection, incident: &Incident, actor: &str, chosen: &[i64]) -
     // Each run's last chosen step: its context runs from the run's start to there.
     let mut until: BTreeMap<(String, i64), u64> = BTreeMap::new();
     for id in &chosen {
-        let s = step_of(conn, incident, *id)?;
-        let last = until.entry((s.import.clone(), s.step.run as i64)).or_default();
-        *last = (*last).max(s.seq);
+        let (import, run, seq) = place_of(conn, incident, *id)?;
+        let last = until.entry((import, run)).or_default();
+        *last = (*last).max(seq);
     }
     let mut runs = Vec::new();
     for ((import, run), to) in &until {
@@ -168,17 +168,13 @@ fn context(conn: &Connection, incident: &Incident, run: (&str, i64), to: u64) ->
 }
 
 /// What a written bundle holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export_to = "ReproWritten.ts")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReproWritten {
     pub path: PathBuf,
     /// The chosen steps.
-    #[ts(type = "number")]
     pub chosen: u64,
     /// Every step in the bundle, context included.
-    #[ts(type = "number")]
     pub steps: u64,
-    #[ts(type = "number")]
     pub runs: u64,
 }
 

@@ -315,14 +315,35 @@ pub fn step(store: &Store, key: &str, id: i64) -> Result<StoredStep> {
     step_of(&conn, &incident, id)
 }
 
-pub(crate) fn step_of(conn: &Connection, incident: &Incident, id: i64) -> Result<StoredStep> {
+fn step_of(conn: &Connection, incident: &Incident, id: i64) -> Result<StoredStep> {
     let sql = format!("SELECT {} {FROM} WHERE s.id = ?1 AND s.incident = ?2", select_columns(None));
-    conn.query_row(&sql, rusqlite::params![id, incident.uuid], read_step).optional()?.ok_or_else(|| {
-        Error::not_found(format!(
-            "No step {id} in the traces of {}. `firebreak trace steps {}` lists them with their numbers.",
-            incident.id, incident.id
-        ))
-    })
+    conn.query_row(&sql, rusqlite::params![id, incident.uuid], read_step)
+        .optional()?
+        .ok_or_else(|| no_step(incident, id))
+}
+
+/// Where a step is, without its texts: its import, its run's index and its place in the file.
+pub(crate) fn place_of(conn: &Connection, incident: &Incident, id: i64) -> Result<(String, i64, u64)> {
+    let sql = "SELECT import, run, seq FROM trace_steps WHERE id = ?1 AND incident = ?2";
+    let place = conn.query_row(sql, rusqlite::params![id, incident.uuid], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64))
+    });
+    place.optional()?.ok_or_else(|| no_step(incident, id))
+}
+
+fn no_step(incident: &Incident, id: i64) -> Error {
+    Error::not_found(format!(
+        "No step {id} in the traces of {}. `firebreak trace steps {}` lists them with their numbers.",
+        incident.id, incident.id
+    ))
+}
+
+/// Steps of the incident by number (the steps behind a finding, as the finding names them), in time order, their
+/// texts cut as in a page. At most [`MAX_PAGE`].
+pub fn steps_by_id(store: &Store, key: &str, ids: &[i64]) -> Result<Vec<StoredStep>> {
+    let conn = store.connect()?;
+    let incident = incident::find(&conn, key)?;
+    preview_of_ids(&conn, &incident, ids)
 }
 
 /// One value a filter can take (a tool's or an agent's name), with how many steps have it and how many of those

@@ -4,7 +4,9 @@ use crate::output::Output;
 use clap::Subcommand;
 use firebreak_core::audit;
 use firebreak_core::investigation::findings::{self, FindingRules, Findings};
+use firebreak_core::investigation::side_effects::{self, Acceptance, CallClass, SideEffectProposals};
 use firebreak_core::investigation::{self, ImportOptions, StepFilter, StepPage, StoredRun, StoredStep, TraceImport};
+use firebreak_core::phases::affected::AgentAction;
 use firebreak_core::text::{one_line, visible};
 use firebreak_core::trace::{Format, StepKind};
 use firebreak_core::{Actor, Error, Store};
@@ -91,6 +93,24 @@ pub enum TraceCommand {
         steps: Vec<i64>,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// The write calls proposed as affected objects (system, object type and ID, action, the step as evidence) and
+    /// how each tool was classed; with --accept, enter them in the side-effect audit.
+    SideEffects {
+        id: String,
+        /// `all` (every proposal not accepted yet, failed calls left out), or step numbers.
+        #[arg(long, num_args = 1..)]
+        accept: Vec<String>,
+    },
+    /// Class a tool as a read or a write for every incident (`auto` gives it back to the judgement by its name and
+    /// arguments).
+    ToolClass {
+        tool: String,
+        /// read, write or auto
+        class: String,
+        /// For a write: created, changed, sent, deleted, approved or triggered.
+        #[arg(long)]
+        action: Option<String>,
     },
     /// Show the rules the findings are judged by, or change them (a list option replaces that list; give it once
     /// with '' to empty it).
@@ -205,6 +225,54 @@ pub fn run(
                     written.runs,
                     one_line(&written.path.display().to_string())
                 );
+            }
+        }
+        TraceCommand::SideEffects { id, accept } => {
+            if accept.is_empty() {
+                print_proposals(out, id, &side_effects::proposals(store, id)?);
+            } else {
+                let choice = acceptance(accept)?;
+                let done = side_effects::accept(store, &actor()?, id, &choice)?;
+                if out.json {
+                    out.print_json(&done);
+                } else {
+                    println!(
+                        "Accepted into the side-effect audit: {} new affected object(s), {} call(s) linked to objects \
+                         already there, {} accepted before.",
+                        done.created, done.linked, done.already
+                    );
+                    if done.failed_left > 0 {
+                        println!(
+                            "{} failed call(s) left out; accept one by its step if it did change something.",
+                            done.failed_left
+                        );
+                    }
+                }
+            }
+        }
+        TraceCommand::ToolClass { tool, class, action } => {
+            let class = match class.trim() {
+                "auto" => None,
+                other => Some(CallClass::parse(other).ok_or_else(|| {
+                    Error::invalid(
+                        "class",
+                        format!("\"{}\" is not a class: give read, write or auto.", one_line(other)),
+                    )
+                })?),
+            };
+            let action = action.as_deref().map(parse_action).transpose()?;
+            let set = side_effects::set_tool_class(store, &actor()?, tool, class, action)?;
+            if out.json {
+                out.print_json(&set);
+            } else {
+                match set.class {
+                    Some(c) => println!(
+                        "{} is classed as a {} in every incident.",
+                        one_line(&set.tool),
+                        c.label().to_lowercase()
+                    ),
+                    None => println!("{} is judged by its name and arguments again.", one_line(&set.tool)),
+                }
             }
         }
         TraceCommand::Rules {
@@ -419,6 +487,82 @@ fn options(format: Option<&str>, skip_invalid: bool) -> Result<ImportOptions, Er
         })
         .transpose()?;
     Ok(ImportOptions { format, skip_invalid })
+}
+
+fn acceptance(given: &[String]) -> Result<Acceptance, Error> {
+    if given.len() == 1 && given[0].trim() == "all" {
+        return Ok(Acceptance { all: true, steps: Vec::new() });
+    }
+    let steps = given
+        .iter()
+        .map(|s| {
+            s.trim().parse::<i64>().map_err(|_| {
+                Error::invalid(
+                    "accept",
+                    format!("\"{}\" is not a step number; give `all` or the steps' numbers.", one_line(s)),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Acceptance { all: false, steps })
+}
+
+fn parse_action(text: &str) -> Result<AgentAction, Error> {
+    AgentAction::parse(text.trim()).ok_or_else(|| {
+        let keys: Vec<&str> = AgentAction::ALL.iter().filter(|a| **a != AgentAction::Read).map(|a| a.key()).collect();
+        Error::invalid("action", format!("\"{}\" is not an action. Actions: {}.", one_line(text), keys.join(", ")))
+    })
+}
+
+fn print_proposals(out: &Output, id: &str, found: &SideEffectProposals) {
+    if out.json {
+        out.print_json(found);
+        return;
+    }
+    let id = one_line(id.trim());
+    if found.total == 0 {
+        println!("No write calls among {} tool call(s).", found.calls);
+    } else {
+        println!("{} write call(s) among {} tool call(s) proposed as affected objects:", found.total, found.calls);
+        for p in &found.proposals {
+            let at = p.at.map(audit::format_instant).unwrap_or_else(|| "(no time)".into());
+            let failed = if p.failed { "  FAILED" } else { "" };
+            println!();
+            println!(
+                "step {}  {at}  {}  {} {} {} in {}{failed}",
+                p.step,
+                one_line(&p.tool),
+                p.action.label(),
+                one_line(&p.object_type),
+                one_line(&p.object_id),
+                one_line(&p.system)
+            );
+            println!("  a write because {}; the ID is {}", one_line(&p.basis), one_line(&p.id_from));
+            let state = match (p.state, p.same_as, &p.object) {
+                (side_effects::ProposalState::Repeat, Some(s), _) => format!("{} (step {s})", p.state.label()),
+                (_, _, Some(o)) => format!("{} (object {o})", p.state.label()),
+                _ => p.state.label().to_string(),
+            };
+            println!("  {state}");
+            if let Some(e) = &p.error {
+                println!("  error: {}", one_line(e));
+            }
+        }
+        if found.total > found.proposals.len() as u64 {
+            println!("\n… and {} more not listed.", found.total - found.proposals.len() as u64);
+        }
+    }
+    println!("\nTools:");
+    for t in &found.tools {
+        let chosen = if t.chosen.as_ref().is_some_and(|c| c.class.is_some()) { "" } else { " (automatic)" };
+        println!("  {}  {} of {} call(s) writes; {}{chosen}", one_line(&t.tool), t.writes, t.calls, one_line(&t.basis));
+    }
+    if found.total > 0 {
+        println!(
+            "\nAccept them with `firebreak trace side-effects {id} --accept all` or by step; class a tool with \
+             `firebreak trace tool-class TOOL read|write|auto`."
+        );
+    }
 }
 
 fn parse_kind(text: &str) -> Result<StepKind, Error> {

@@ -178,3 +178,41 @@ fn a_repro_bundle_is_written_with_the_steps_context_and_an_unknown_step_writes_n
     assert!(!other.exists());
     CLI.ok(&db, &["audit", "verify"]);
 }
+
+#[test]
+fn write_calls_are_proposed_accepted_into_the_side_effect_audit_and_tools_classed() {
+    let (dir, db, id) = setup();
+    CLI.ok(&db, &["trace", "import", &id, &write(&dir, "refunds.jsonl", OTLP_GENAI)]);
+    let found = CLI.json(&db, &["trace", "side-effects", &id]);
+    let proposal = &found["proposals"][0];
+    assert_eq!(found["total"], 1);
+    assert_eq!(proposal["tool"], "issue_refund");
+    assert_eq!(proposal["object_id"], "A-1009");
+    assert_eq!(proposal["failed"], true);
+    let step = proposal["step"].as_i64().unwrap().to_string();
+    let text = CLI.ok(&db, &["trace", "side-effects", &id]);
+    assert!(text.contains(&format!("step {step}")) && text.contains("FAILED"), "{text}");
+    assert!(text.contains("a write because its name says “issue”"), "{text}");
+
+    // "All" leaves the failed call out; naming its step accepts it.
+    let all = CLI.json(&db, &["trace", "side-effects", &id, "--accept", "all"]);
+    assert_eq!((all["created"].as_u64(), all["failed_left"].as_u64()), (Some(0), Some(1)));
+    let one = CLI.ok(&db, &["trace", "side-effects", &id, "--accept", &step]);
+    assert!(one.contains("1 new affected object(s)"), "{one}");
+    let objects = CLI.json(&db, &["affected", "list", &id]);
+    assert_eq!(objects[0]["object_id"], "A-1009");
+    assert!(objects[0]["evidence"].as_str().unwrap().contains("refunds.jsonl"));
+    let again = CLI.json(&db, &["trace", "side-effects", &id]);
+    assert_eq!(again["proposals"][0]["state"], "accepted");
+
+    let err = CLI.fails(&db, &["trace", "side-effects", &id, "--accept", "first"]);
+    assert!(err.contains("\"first\" is not a step number"), "{err}");
+    let err = CLI.fails(&db, &["trace", "tool-class", "issue_refund", "sometimes"]);
+    assert!(err.contains("give read, write or auto"), "{err}");
+    let classed = CLI.ok(&db, &["trace", "tool-class", "issue_refund", "read"]);
+    assert!(classed.contains("issue_refund is classed as a read in every incident"), "{classed}");
+    let none = CLI.json(&db, &["trace", "side-effects", &id]);
+    assert_eq!(none["total"], 0);
+    assert_eq!(none["tools"][0]["basis"], "Dana Reyes classed it as a read");
+    assert!(CLI.ok(&db, &["audit", "verify"]).contains("intact"));
+}

@@ -99,6 +99,8 @@ crate::choices!(
         TraceImport => ("trace_import", "trace import"),
         FindingRules => ("finding_rules", "finding rules"),
         FindingDismissal => ("finding_dismissal", "finding dismissal"),
+        ToolClass => ("tool_class", "tool class"),
+        SideEffectLink => ("side_effect_link", "side-effect link"),
     }
 );
 

@@ -7,6 +7,10 @@ use firebreak_core::investigation::{
     self, ImportOptions, StepFacets, StepFilter, StepOriginal, StepPage, StoredStep, TraceChoices, TraceImport, TraceOverview,
 };
 use firebreak_core::investigation::findings::{self, FindingDismissal, FindingRules, Findings};
+use firebreak_core::investigation::side_effects::{
+    self, AcceptedSideEffects, Acceptance, CallClass, SideEffectProposals, ToolClass,
+};
+use firebreak_core::phases::affected::AgentAction;
 use firebreak_core::trace::Format;
 use std::path::PathBuf;
 
@@ -39,4 +43,12 @@ commands! {
         move |s| findings::dismiss(s, &actor(s)?, &id, &finding, &reason);
     store restore_finding(id: String, finding: String) -> FindingDismissal =>
         move |s| findings::restore(s, &actor(s)?, &id, &finding);
+    /// The write calls proposed as affected objects, and how each tool was classed.
+    store side_effect_proposals(id: String) -> SideEffectProposals => move |s| side_effects::proposals(s, &id);
+    /// Enters proposals in the side-effect audit, all or nothing.
+    store accept_side_effects(id: String, choice: Acceptance) -> AcceptedSideEffects =>
+        move |s| side_effects::accept(s, &actor(s)?, &id, &choice);
+    /// Classes a tool for every incident; no class gives it back to the automatic judgement.
+    store set_tool_class(tool: String, chosen: Option<CallClass>, action: Option<AgentAction>) -> ToolClass =>
+        move |s| side_effects::set_tool_class(s, &actor(s)?, &tool, chosen, action);
 }

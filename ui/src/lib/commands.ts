@@ -2,14 +2,18 @@
 // One function per desktop command. A command that can fail rejects with an ApiFailure (lib/api.ts).
 
 import { call, callWithChannel } from './api';
+import type { Acceptance } from './bindings/Acceptance';
+import type { AcceptedSideEffects } from './bindings/AcceptedSideEffects';
 import type { AffectedChoices } from './bindings/AffectedChoices';
 import type { AffectedObject } from './bindings/AffectedObject';
+import type { AgentAction } from './bindings/AgentAction';
 import type { ApplicabilityAnswers } from './bindings/ApplicabilityAnswers';
 import type { Audience } from './bindings/Audience';
 import type { AuditAnswer } from './bindings/AuditAnswer';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { AuditQuestion } from './bindings/AuditQuestion';
 import type { BreachEntry } from './bindings/BreachEntry';
+import type { CallClass } from './bindings/CallClass';
 import type { Choice } from './bindings/Choice';
 import type { Classification } from './bindings/Classification';
 import type { Communication } from './bindings/Communication';
@@ -84,6 +88,7 @@ import type { Severity } from './bindings/Severity';
 import type { SeverityAssessment } from './bindings/SeverityAssessment';
 import type { SeverityQuestion } from './bindings/SeverityQuestion';
 import type { SeveritySuggestion } from './bindings/SeveritySuggestion';
+import type { SideEffectProposals } from './bindings/SideEffectProposals';
 import type { Startup } from './bindings/Startup';
 import type { Status } from './bindings/Status';
 import type { StepFacets } from './bindings/StepFacets';
@@ -93,6 +98,7 @@ import type { StepPage } from './bindings/StepPage';
 import type { StoredStep } from './bindings/StoredStep';
 import type { SubmitInput } from './bindings/SubmitInput';
 import type { TimelineEntry } from './bindings/TimelineEntry';
+import type { ToolClass } from './bindings/ToolClass';
 import type { TraceChoices } from './bindings/TraceChoices';
 import type { TraceImport } from './bindings/TraceImport';
 import type { TraceOverview } from './bindings/TraceOverview';
@@ -269,6 +275,17 @@ export const dismissFinding = (id: string, finding: string, reason: string): Pro
 
 export const restoreFinding = (id: string, finding: string): Promise<FindingDismissal> =>
   call('restore_finding', { id, finding });
+
+/** The write calls proposed as affected objects, and how each tool was classed. */
+export const sideEffectProposals = (id: string): Promise<SideEffectProposals> => call('side_effect_proposals', { id });
+
+/** Enters proposals in the side-effect audit, all or nothing. */
+export const acceptSideEffects = (id: string, choice: Acceptance): Promise<AcceptedSideEffects> =>
+  call('accept_side_effects', { id, choice });
+
+/** Classes a tool for every incident; no class gives it back to the automatic judgement. */
+export const setToolClass = (tool: string, chosen: CallClass | null, action: AgentAction | null): Promise<ToolClass> =>
+  call('set_tool_class', { tool, chosen, action });
 
 export const search = (request: SearchRequest): Promise<SearchResults> => call('search', { request });
 

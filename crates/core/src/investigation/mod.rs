@@ -7,6 +7,7 @@ pub mod findings;
 mod import;
 pub mod repro;
 mod rows;
+pub mod side_effects;
 mod steps;
 
 pub use import::{import_evidence, import_file, ImportOptions};
@@ -29,7 +30,8 @@ use ts_rs::TS;
 pub(crate) use rows::{instant_of, SCHEMA_V6};
 
 /// The audited tables of this module, for `verify`.
-pub const TABLES: &[&Table] = &[&IMPORTS, &findings::RULES, &findings::DISMISSALS];
+pub const TABLES: &[&Table] =
+    &[&IMPORTS, &findings::RULES, &findings::DISMISSALS, &side_effects::TOOL_CLASSES, &side_effects::LINKS];
 
 pub(crate) const IMPORTS: Table = Table {
     entity: Entity::TraceImport,
@@ -117,14 +119,16 @@ pub(crate) fn changed_rows(conn: &Connection) -> Result<(Vec<ChangedRows>, Vec<S
     Ok((changed, strays))
 }
 
-/// The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step, and the
-/// kinds of finding.
+/// The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step and of
+/// finding, the classes of tool call and the states of a side-effect proposal.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "TraceChoices.ts")]
 pub struct TraceChoices {
     pub formats: Vec<crate::vocabulary::Choice>,
     pub kinds: Vec<crate::vocabulary::Choice>,
     pub finding_kinds: Vec<crate::vocabulary::Choice>,
+    pub call_classes: Vec<crate::vocabulary::Choice>,
+    pub proposal_states: Vec<crate::vocabulary::Choice>,
 }
 
 pub fn choices() -> TraceChoices {
@@ -132,5 +136,7 @@ pub fn choices() -> TraceChoices {
         formats: Format::options(),
         kinds: crate::trace::StepKind::options(),
         finding_kinds: findings::FindingKind::options(),
+        call_classes: side_effects::CallClass::options(),
+        proposal_states: side_effects::ProposalState::options(),
     }
 }

@@ -5,7 +5,7 @@
 //! the rules and the dismissals are audited rows.
 
 mod detect;
-mod names;
+pub(crate) mod names;
 #[cfg(test)]
 mod tests;
 

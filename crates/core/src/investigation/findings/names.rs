@@ -15,7 +15,7 @@ pub(crate) fn name_matches(name: &str, pattern: &str) -> bool {
 
 /// The words of a name, lower-cased: split at anything not a letter or digit and where a lower-case letter meets
 /// an upper-case one (`sendEmail` is `send`, `email`).
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut last_lower = false;

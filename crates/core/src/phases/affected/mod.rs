@@ -19,7 +19,7 @@ use crate::phases::postmortem::timeline::{self as tl, Timeline};
 use crate::phases::postmortem::TimelineKind;
 use crate::phases::{Declaration, Phase};
 use crate::record::{self, Table};
-use crate::store::Store;
+use crate::store::{Store, Tx};
 use crate::vocabulary::Choice;
 use crate::vocabulary::Status;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
@@ -279,10 +279,15 @@ pub fn choices() -> AffectedChoices {
 pub fn add(store: &Store, actor: &Actor, key: &str, new: NewAffectedObject) -> Result<AffectedObject> {
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;
-        let object = build(&incident, new, tx.at()).map_err(as_sentence)?;
-        OBJECTS.insert(tx, &object)?;
-        Ok(object)
+        insert_new(tx, &incident, new)
     })
+}
+
+/// Checks and inserts one object in a write under way (an accepted side-effect proposal, say).
+pub(crate) fn insert_new(tx: &mut Tx<'_>, incident: &Incident, new: NewAffectedObject) -> Result<AffectedObject> {
+    let object = build(incident, new, tx.at()).map_err(as_sentence)?;
+    OBJECTS.insert(tx, &object)?;
+    Ok(object)
 }
 
 /// Row messages are phrased to follow "line 17: " in an import; on their own they read as a sentence.

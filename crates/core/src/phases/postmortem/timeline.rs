@@ -1,5 +1,6 @@
 //! The postmortem timeline: built from what the record already holds (detection, severity, pauses, containment,
-//! evidence, side effects, recovery, communication, re-enable), so nobody retypes it, plus manual entries.
+//! evidence, side effects, recovery, communication, re-enable) and the agent's traces, so nobody retypes it, plus
+//! manual entries.
 
 use super::{TimelineEntry, TIMELINE};
 use crate::audit::{self, Actor, Entity};
@@ -30,6 +31,7 @@ crate::choices!(
         Communication => ("communication", "Communication"),
         Signoff => ("signoff", "Re-enable sign-off"),
         FirstRun => ("first_run", "First monitored run"),
+        Trace => ("trace", "Agent trace"),
         Manual => ("manual", "Manual entry"),
     }
 );
@@ -100,6 +102,7 @@ pub(crate) fn events(conn: &Connection, incident: &Incident) -> Result<Vec<Timel
     for phase in PHASES {
         (phase.timeline)(conn, incident, &mut timeline)?;
     }
+    crate::investigation::side_effects::timeline::timeline(conn, incident, &mut timeline)?;
     let mut out = timeline.events;
     out.sort_by_key(|e| e.at);
     Ok(out)

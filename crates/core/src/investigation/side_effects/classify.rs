@@ -242,13 +242,9 @@ pub(crate) fn by_arguments(arguments: &Value) -> Option<Judgement> {
         };
         // "WITH … INSERT" is a write that starts like a read.
         let action = if first == "WITH" { written_after_with(text).or(action) } else { action };
-        return Some(Judgement { action, basis: format!("its arguments hold a {} statement", first_word(text)) });
+        return Some(Judgement { action, basis: format!("its arguments hold a {first} statement") });
     }
     None
-}
-
-fn first_word(text: &str) -> String {
-    text.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_uppercase()
 }
 
 fn written_after_with(text: &str) -> Option<AgentAction> {

@@ -23,7 +23,7 @@ use classify::Judgement;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use ts_rs::TS;
 
 crate::choices!(
@@ -275,9 +275,7 @@ fn compute(conn: &Connection, incident: &Incident) -> Result<Computed> {
         let Some(tool) = r.get::<_, Option<String>>(5)? else { continue };
         calls += 1;
         let arguments: Option<String> = r.get(9)?;
-        // Parsed here only when the arguments may decide the class; the object is named from them after the pass.
-        let parsed = arguments.as_deref().filter(|a| may_decide(a)).and_then(parse_object);
-        let judgement = judge.call(&tool, parsed.as_ref());
+        let judgement = judge.call(&tool, arguments.as_deref());
         let counts = tools.entry(limited_name(&tool)).or_default();
         counts.0 += 1;
         let Some(action) = judgement.action else { continue };
@@ -406,13 +404,15 @@ impl Judge<'_> {
         j
     }
 
-    /// A person's choice decides; then what the arguments say; then the name.
-    fn call(&mut self, tool: &str, arguments: Option<&Value>) -> Judgement {
+    /// A person's choice decides; then what the arguments say; then the name. The arguments are parsed only when
+    /// they have a key that can decide: this runs for every tool call of the incident.
+    fn call(&mut self, tool: &str, arguments: Option<&str>) -> Judgement {
         let by_name = self.name(tool);
         if self.chosen.get(tool).is_some_and(|c| c.class.is_some()) {
             return by_name;
         }
-        arguments.and_then(classify::by_arguments).unwrap_or(by_name)
+        let parsed = arguments.filter(|a| may_decide(a)).and_then(parse_object);
+        parsed.as_ref().and_then(classify::by_arguments).unwrap_or(by_name)
     }
 }
 
@@ -487,7 +487,7 @@ pub fn accept(store: &Store, actor: &Actor, key: &str, choice: &Acceptance) -> R
         ));
     }
     // The pass over the steps is made before the write, so the write lock is held only for the rows.
-    let (mut proposals, files) = {
+    let (proposals, files) = {
         let conn = store.connect()?;
         let incident = incident::find(&conn, key)?;
         let files = file_names(&conn, &incident)?;
@@ -496,32 +496,26 @@ pub fn accept(store: &Store, actor: &Actor, key: &str, choice: &Acceptance) -> R
     let mut failed_left = 0u64;
     let chosen: Vec<SideEffectProposal> = if choice.all {
         proposals
-            .drain(..)
+            .into_iter()
             .filter(|p| {
                 failed_left += u64::from(p.failed && p.state != ProposalState::Accepted);
                 !p.failed
             })
             .collect()
     } else {
-        let by_step: HashMap<i64, &SideEffectProposal> = proposals.iter().map(|p| (p.step, p)).collect();
-        let mut picked = Vec::new();
-        for s in &choice.steps {
-            match by_step.get(s) {
-                Some(p) if !picked.iter().any(|q: &SideEffectProposal| q.step == *s) => picked.push((*p).clone()),
-                Some(_) => {}
-                None => {
-                    return Err(Error::invalid(
-                        "steps",
-                        format!(
-                            "Step {s} is not a write call of {key}, so there is nothing to accept. \
-                             `firebreak trace side-effects {key}` lists the proposals with their steps."
-                        ),
-                    ))
-                }
-            }
+        let proposed: HashSet<i64> = proposals.iter().map(|p| p.step).collect();
+        if let Some(s) = choice.steps.iter().find(|s| !proposed.contains(s)) {
+            return Err(Error::invalid(
+                "steps",
+                format!(
+                    "Step {s} is not a write call of {key}, so there is nothing to accept. \
+                     `firebreak trace side-effects {key}` lists the proposals with their steps."
+                ),
+            ));
         }
-        picked.sort_by_key(|p| proposals.iter().position(|q| q.step == p.step));
-        picked
+        // In time order, each once, however the steps were given.
+        let wanted: HashSet<i64> = choice.steps.iter().copied().collect();
+        proposals.into_iter().filter(|p| wanted.contains(&p.step)).collect()
     };
     store.write(actor, |tx| {
         let incident = incident::find(tx, key)?;

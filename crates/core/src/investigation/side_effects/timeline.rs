@@ -2,7 +2,7 @@
 //! agent's last step (set beside the pause, it shows when the agent really stopped). Each is found from the
 //! steps' time index, reading from one end until the first step that counts.
 
-use super::{chosen_classes, parse_object, Judge};
+use super::{chosen_classes, Judge};
 use crate::error::Result;
 use crate::incident::Incident;
 use crate::investigation::instant_of;
@@ -107,8 +107,7 @@ fn first_write(
     while let Some(r) = rows.next()? {
         let tool: String = r.get(1)?;
         let arguments: Option<String> = r.get(3)?;
-        let parsed = arguments.as_deref().and_then(parse_object);
-        let judgement = judge.call(&tool, parsed.as_ref());
+        let judgement = judge.call(&tool, arguments.as_deref());
         let (Some(action), Some(at)) = (judgement.action, instant_of(r.get(2)?)) else { continue };
         let text = format!("{} ({})", quote(&tool), action.label().to_lowercase());
         return Ok(Some((r.get(0)?, at, text)));

@@ -260,3 +260,24 @@ fn the_timeline_gains_the_first_failure_the_first_and_last_write_call_and_the_la
     assert!(texts[3].0.starts_with("2026-11-20T09:04:00"), "{texts:#?}");
     assert!(events.iter().all(|e| e.source.starts_with("trace_step:")));
 }
+
+#[test]
+fn a_ten_megabyte_call_still_names_its_object_as_one_line_of_text() {
+    let db = db();
+    let inc = open_incident(&db, "Huge call");
+    let note = format!("<img src=x onerror=alert(1)>{}", "A".repeat(10_000_000));
+    let arguments = json!({"invoice_id": "\u{1b}[2J<b>INV</b>\n1", "note": note});
+    let mut m = vec![json!({"role": "user", "content": "go"})];
+    call(&mut m, "c1", "update_invoice", arguments, json!("ok"));
+    call(&mut m, "c2", "notify_team", json!(["no object named"]), json!("ok"));
+    let path = db.outside_file("huge.jsonl", format!("{}\n", json!({ "messages": m })).as_bytes());
+    investigation::import_file(&db.store, &dana(), &inc.id, &path, &ImportOptions::default()).unwrap();
+    let found = side_effects::proposals(&db.store, &inc.id).unwrap();
+    let p = &found.proposals[0];
+    assert_eq!(p.id_from, "the argument “invoice_id”", "read from the start of arguments too long to parse whole");
+    assert!(p.object_id.contains("<b>INV</b>") && !p.object_id.contains('\n') && !p.object_id.contains('\u{1b}'));
+    assert_eq!(
+        (found.proposals[1].object_id.as_str(), found.proposals[1].id_from.as_str()),
+        ("c2", "the call's own ID (the call names no object)")
+    );
+}

@@ -241,8 +241,8 @@ fn compute(conn: &Connection, incident: &Incident) -> Result<Computed> {
     let mut judge = Judge { chosen: &chosen, by_name: HashMap::new() };
     let mut tools: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut proposals: Vec<SideEffectProposal> = Vec::new();
-    // Each proposal's arguments and result, kept until the pass is over (a result comes on a later line).
-    let mut texts: Vec<(Option<String>, Option<String>)> = Vec::new();
+    // Each proposal's arguments, result and call ID, kept until the pass is over (a result comes on a later line).
+    let mut texts: Vec<(Option<String>, Option<String>, Option<String>)> = Vec::new();
     let mut pending: HashMap<(String, String), usize> = HashMap::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT id, import, seq, run, kind, tool, at, is_error, substr(error, 1, 400), \
@@ -307,10 +307,11 @@ fn compute(conn: &Connection, incident: &Incident) -> Result<Computed> {
             seq: r.get::<_, i64>(2)? as u64,
             line: r.get::<_, i64>(12)? as u64,
         });
-        texts.push((arguments, result));
+        texts.push((arguments, result, call_id));
     }
-    for (p, (arguments, result)) in proposals.iter_mut().zip(texts) {
-        let parsed_args = arguments.as_deref().and_then(parse_object);
+    for (p, (arguments, result, call_id)) in proposals.iter_mut().zip(texts) {
+        // Arguments cut at ARGUMENT_CHARS are no JSON any more; their first pairs still name the object.
+        let parsed_args = arguments.as_deref().and_then(|a| parse_object(a).or_else(|| object::scalar_pairs(a)));
         let parsed_result = result.as_deref().and_then(parse_object);
         if result.as_deref().and_then(super::findings::names::http_failure).is_some() {
             p.failed = true;
@@ -321,7 +322,7 @@ fn compute(conn: &Connection, incident: &Incident) -> Result<Computed> {
             arguments: parsed_args.as_ref(),
             arguments_text: arguments.as_deref(),
             result: parsed_result.as_ref(),
-            call_id: None,
+            call_id: call_id.as_deref(),
             step: p.step,
         });
         p.system = named.system;

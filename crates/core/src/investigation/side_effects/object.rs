@@ -237,6 +237,28 @@ fn path_noun(url: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The `"key": "text"` and `"key": number` pairs of a JSON text cut short (arguments too long to read whole), or
+/// `None` when it has none: enough to find an object's ID near the start of a 10 MB call.
+pub(crate) fn scalar_pairs(text: &str) -> Option<Value> {
+    let mut map = Map::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('"') {
+        let after = &rest[i + 1..];
+        let Some(end) = after.find('"') else { break };
+        let key = &after[..end];
+        rest = &after[end + 1..];
+        let Some(value) = rest.trim_start().strip_prefix(':').map(str::trim_start) else { continue };
+        let mut stream = serde_json::Deserializer::from_str(value).into_iter::<Value>();
+        if let Some(Ok(v)) = stream.next() {
+            if v.is_string() || v.is_number() {
+                map.entry(key.to_string()).or_insert(v);
+            }
+            rest = &value[stream.byte_offset()..];
+        }
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
 fn default_type(action: AgentAction) -> &'static str {
     match action {
         AgentAction::Sent => "message",
@@ -310,6 +332,14 @@ mod tests {
         );
         assert_eq!((n.system.as_str(), n.object_type.as_str()), ("api.pay.example", "http request"));
         assert_eq!(n.object_id, "https://api.pay.example/v1/refunds?x=1");
+    }
+
+    #[test]
+    fn the_pairs_of_a_json_text_cut_short_are_read_up_to_the_cut() {
+        let cut = r#"{"invoice_id": "INV-9", "n": 3, "nested": {"a": 1}, "note": "<b>very long"#;
+        let pairs = scalar_pairs(cut).unwrap();
+        assert_eq!(pairs, json!({"invoice_id": "INV-9", "n": 3}), "a whole nested value is passed over");
+        assert_eq!(scalar_pairs("plain words, no JSON"), None);
     }
 
     #[test]

@@ -249,6 +249,41 @@ describe('Reading what the agent did from its trace', () => {
     assert.match(await wd.text('[data-testid="search-error"]'), /NOT needs words on both sides/);
   });
 
+  step('the postmortem timeline shows what the traces add: first failure, write calls, last agent step', async () => {
+    // The conversation above carries no times, so the timeline cannot place its steps; a timed session can.
+    await wd.clickTestId('tab-investigation');
+    const timed = join(session.dataDir, 'timed-session.jsonl');
+    const line = (uuid, at, role, content) =>
+      JSON.stringify({ type: role, timestamp: at, sessionId: 'timed', uuid, message: { role, content } });
+    writeFileSync(
+      timed,
+      [
+        line('u1', '2026-11-20T09:00:00Z', 'user', 'Refund order A-1009.'),
+        line('a1', '2026-11-20T09:01:00Z', 'assistant', [
+          { type: 'tool_use', id: 't1', name: 'issue_refund', input: { order_id: 'A-1009' } },
+        ]),
+        line('r1', '2026-11-20T09:01:05Z', 'user', [
+          { type: 'tool_result', tool_use_id: 't1', content: 'Payment gateway timed out', is_error: true },
+        ]),
+        line('a2', '2026-11-20T09:02:00Z', 'assistant', 'The refund could not be issued.'),
+      ].join('\n') + '\n',
+    );
+    await wd.type('trace-path', timed);
+    await wd.clickTestId('trace-import');
+    await wd.until('the timed import', async () =>
+      /1 run, 5 steps/.test(await wd.text('[data-testid="trace-import-notice"]')),
+    );
+    await wd.clickTestId('tab-postmortem');
+    const rows = await wd.until('the traces\' timeline events', async () => {
+      const found = await wd.findAll('[data-testid="timeline-row"][data-kind="trace"]');
+      return found.length >= 2 ? found : null;
+    });
+    const texts = await Promise.all(rows.map((r) => wd.textOf(r)));
+    assert.ok(texts.some((t) => /First failure in the traces: .*issue_refund/.test(t)), texts.join('\n'));
+    assert.ok(texts.some((t) => /Last agent step in the traces/.test(t)), texts.join('\n'));
+    await shot('postmortem-trace-timeline');
+  });
+
   step('from the register, a search reaches every incident and a hit opens its step', async () => {
     await wd.clickTestId('nav-register');
     await wd.byTestId('register-table');

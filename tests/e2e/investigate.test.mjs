@@ -265,13 +265,17 @@ describe('Reading what the agent did from its trace', () => {
         line('r1', '2026-11-20T09:01:05Z', 'user', [
           { type: 'tool_result', tool_use_id: 't1', content: 'Payment gateway timed out', is_error: true },
         ]),
+        line('a3', '2026-11-20T09:01:30Z', 'assistant', [
+          { type: 'tool_use', id: 't2', name: 'send_email', input: { to: 'customer@example.com', subject: 'Your refund' } },
+        ]),
+        line('r3', '2026-11-20T09:01:31Z', 'user', [{ type: 'tool_result', tool_use_id: 't2', content: 'queued' }]),
         line('a2', '2026-11-20T09:02:00Z', 'assistant', 'The refund could not be issued.'),
       ].join('\n') + '\n',
     );
     await wd.type('trace-path', timed);
     await wd.clickTestId('trace-import');
     await wd.until('the timed import', async () =>
-      /1 run, 5 steps/.test(await wd.text('[data-testid="trace-import-notice"]')),
+      /1 run, 8 steps/.test(await wd.text('[data-testid="trace-import-notice"]')),
     );
     await wd.clickTestId('tab-postmortem');
     const rows = await wd.until('the traces\' timeline events', async () => {
@@ -282,6 +286,75 @@ describe('Reading what the agent did from its trace', () => {
     assert.ok(texts.some((t) => /First failure in the traces: .*issue_refund/.test(t)), texts.join('\n'));
     assert.ok(texts.some((t) => /Last agent step in the traces/.test(t)), texts.join('\n'));
     await shot('postmortem-trace-timeline');
+  });
+
+  step('drafts side effects from the write calls: a tool reclassed, all accepted, a failed one ticked, all in the audit', async () => {
+    await wd.clickTestId('tab-investigation');
+    const summary = await wd.until('the proposals', async () => {
+      const found = await session.rows('proposals-summary');
+      return found.length ? wd.textOf(found[0]) : null;
+    });
+    // Two refunds (both failed) and the e-mail; read_ticket only reads.
+    assert.match(summary, /^3 write calls of 4 tool calls: /, summary);
+    const rowTexts = async () => Promise.all((await session.rows('proposal-row')).map((r) => wd.textOf(r)));
+    let rows = await rowTexts();
+    assert.ok(rows.some((t) => /send_email/.test(t) && /customer@example\.com/.test(t)), rows.join('\n'));
+    assert.equal(rows.filter((t) => /issue_refund/.test(t) && /failed/.test(t)).length, 2, rows.join('\n'));
+
+    // A tool the name misjudges is classed by hand (for every incident), and given back to the name.
+    await wd.script(`document.querySelector('[data-testid="proposal-tools"]').open = true`);
+    const toolRows = await session.rows('proposal-tool-row');
+    const toolTexts = await Promise.all(toolRows.map((r) => wd.textOf(r)));
+    const readTicket = toolTexts.findIndex((t) => /read_ticket/.test(t));
+    assert.ok(readTicket >= 0, toolTexts.join('\n'));
+    const classOf = (i) => `(document.querySelectorAll('[data-testid="tool-class"]')[${i}])`;
+    const choose = (i, value) =>
+      wd.script(`const s = ${classOf(i)}; s.value = '${value}'; s.dispatchEvent(new Event('change', { bubbles: true }))`);
+    await choose(readTicket, 'write');
+    await wd.until('read_ticket proposed', async () => (await rowTexts()).some((t) => /read_ticket/.test(t)));
+    assert.match(await wd.text('[data-testid="tool-class-notice"]'), /read_ticket is classed as write, in every incident/);
+    await wd.script(`document.querySelector('[data-testid="proposals"]').scrollIntoView({ block: 'start' })`);
+    await shot('proposals-reclassed');
+    const after = await session.rows('proposal-tool-row');
+    const i = (await Promise.all(after.map((r) => wd.textOf(r)))).findIndex((t) => /read_ticket/.test(t));
+    await choose(i, 'auto');
+    await wd.until('read_ticket no longer proposed', async () => !(await rowTexts()).some((t) => /read_ticket/.test(t)));
+
+    // Accept all takes the e-mail and leaves the failed refunds out.
+    await wd.clickTestId('proposals-accept-all');
+    const notice = await wd.until('the acceptance', async () => {
+      const found = await session.rows('proposals-notice');
+      return found.length ? wd.textOf(found[0]) : null;
+    });
+    assert.match(notice, /Added 1 affected object to the side-effect audit; left out 2 failed calls/);
+    await wd.until('the e-mail accepted', async () =>
+      (await wd.findAll('[data-testid="proposal-row"][data-state="accepted"]')).length === 1,
+    );
+    // A failed refund that did go through is ticked and accepted on its own.
+    const picks = await session.rows('proposal-pick');
+    assert.equal(picks.length, 2, 'only the two open refunds can be ticked');
+    await wd.cmd('POST', `/element/${picks[0]}/click`, {});
+    await wd.until('one ticked', async () => /\(1\)/.test(await wd.text('[data-testid="proposals-accept-chosen"]')));
+    await wd.clickTestId('proposals-accept-chosen');
+    await wd.until('the refund accepted', async () =>
+      (await wd.findAll('[data-testid="proposal-row"][data-state="accepted"]')).length === 2,
+    );
+    rows = await rowTexts();
+    // The other call to the same refund is recognised as a duplicate of the row now in the audit.
+    assert.ok(rows.some((t) => /issue_refund/.test(t) && /Already in the side-effect audit/.test(t)), rows.join('\n'));
+    assert.equal((await session.rows('proposal-pick')).length, 0, 'nothing is left to accept');
+    await wd.script(`document.querySelector('[data-testid="proposals"]').scrollIntoView({ block: 'start' })`);
+    await shot('proposals-accepted');
+
+    await wd.clickTestId('proposals-open-audit');
+    await wd.until('the audit', async () => /Side-effect audit/.test(await wd.text('#audit-heading')));
+    const audit = await wd.until('the accepted rows', async () => {
+      const texts = await Promise.all((await session.rows('affected-row')).map((r) => wd.textOf(r)));
+      return texts.length >= 2 ? texts : null;
+    });
+    assert.ok(audit.some((t) => /customer@example\.com/.test(t) && /Trace step \d+: send_email/.test(t)), audit.join('\n'));
+    assert.ok(audit.some((t) => /A-1009/.test(t) && /issue_refund/.test(t)), audit.join('\n'));
+    await shot('audit-from-traces');
   });
 
   step('from the register, a search reaches every incident and a hit opens its step', async () => {

@@ -120,7 +120,7 @@ pub(crate) fn changed_rows(conn: &Connection) -> Result<(Vec<ChangedRows>, Vec<S
 }
 
 /// The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step and of
-/// finding, the classes of tool call and the states of a side-effect proposal.
+/// finding, the classes of tool call, the states of a side-effect proposal and what a write call does to its object.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "TraceChoices.ts")]
 pub struct TraceChoices {
@@ -129,6 +129,7 @@ pub struct TraceChoices {
     pub finding_kinds: Vec<crate::vocabulary::Choice>,
     pub call_classes: Vec<crate::vocabulary::Choice>,
     pub proposal_states: Vec<crate::vocabulary::Choice>,
+    pub actions: Vec<crate::vocabulary::Choice>,
 }
 
 pub fn choices() -> TraceChoices {
@@ -138,5 +139,6 @@ pub fn choices() -> TraceChoices {
         finding_kinds: findings::FindingKind::options(),
         call_classes: side_effects::CallClass::options(),
         proposal_states: side_effects::ProposalState::options(),
+        actions: crate::phases::affected::AgentAction::options(),
     }
 }

@@ -14,7 +14,7 @@ proposals: Array<SideEffectProposal>,
 /**
  * All proposals, and how many of them are in each state and failed.
  */
-total: number, counts: { [key in ProposalState]?: bigint }, failed: number, tools: Array<ToolJudgement>, 
+total: number, counts: { [key in ProposalState]?: number }, failed: number, tools: Array<ToolJudgement>, 
 /**
  * Tool calls read.
  */

@@ -3,6 +3,6 @@ import type { Choice } from "./Choice";
 
 /**
  * The choice lists of the Investigation tab: the formats an import can be told to read, the kinds of step and of
- * finding, the classes of tool call and the states of a side-effect proposal.
+ * finding, the classes of tool call, the states of a side-effect proposal and what a write call does to its object.
  */
-export type TraceChoices = { formats: Array<Choice>, kinds: Array<Choice>, finding_kinds: Array<Choice>, call_classes: Array<Choice>, proposal_states: Array<Choice>, };
+export type TraceChoices = { formats: Array<Choice>, kinds: Array<Choice>, finding_kinds: Array<Choice>, call_classes: Array<Choice>, proposal_states: Array<Choice>, actions: Array<Choice>, };

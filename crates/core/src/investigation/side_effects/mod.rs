@@ -163,6 +163,7 @@ pub struct SideEffectProposals {
     /// All proposals, and how many of them are in each state and failed.
     #[ts(type = "number")]
     pub total: u64,
+    #[ts(as = "BTreeMap<ProposalState, u32>")]
     pub counts: BTreeMap<ProposalState, u64>,
     #[ts(type = "number")]
     pub failed: u64,

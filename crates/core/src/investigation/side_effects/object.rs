@@ -151,6 +151,9 @@ fn id_of(
     if let Some((t, k)) = result.and_then(|r| typed(r).or_else(|| any_id(r))) {
         return Some((t, from_result(k)));
     }
+    if let Some((t, k)) = args.and_then(reference) {
+        return Some((t, from_args(k)));
+    }
     if let Some((t, k)) = args.and_then(|a| first_keyed(a, NAME_KEYS)) {
         return Some((t, from_args(k)));
     }
@@ -183,6 +186,51 @@ fn text_of(value: &Value) -> Option<String> {
         Value::Object(map) => map.values().find_map(|v| if v.is_object() { None } else { text_of(v) }),
         _ => None,
     }
+}
+
+/// Keys whose identifier-like values are settings of the call, not the object it changes.
+const NOT_REFERENCES: &[&str] = &[
+    "model",
+    "version",
+    "locale",
+    "language",
+    "lang",
+    "currency",
+    "timezone",
+    "tz",
+    "date",
+    "time",
+    "timestamp",
+    "status",
+    "priority",
+    "format",
+    "mode",
+    "region",
+    "zone",
+    "method",
+];
+
+/// An argument that names an object without saying "id": `{"order": "A-1009"}`, `{"ticket": "T-88"}`. Only a
+/// one-word key whose value looks like an identifier counts (letters and digits, no spaces, not a date), so prose,
+/// amounts and dates are never taken for an object.
+fn reference(map: &Map<String, Value>) -> Option<(String, String)> {
+    map.iter().find_map(|(k, v)| {
+        let Value::String(text) = v else { return None };
+        let text = text.trim();
+        let one_word = !k.is_empty() && k.len() <= 40 && k.chars().all(|c| c.is_ascii_alphabetic());
+        let identifier = (2..=64).contains(&text.len())
+            && text.chars().any(|c| c.is_ascii_digit())
+            && text.chars().any(|c| c.is_alphabetic())
+            && text.chars().all(|c| c.is_alphanumeric() || "-_.:/#".contains(c))
+            && !looks_like_date(text);
+        (one_word && identifier && !NOT_REFERENCES.contains(&k.to_lowercase().as_str())).then(|| (cut(text), k.clone()))
+    })
+}
+
+/// `2026-11-20…`: a date or a timestamp.
+fn looks_like_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
 fn first_text(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
@@ -311,6 +359,23 @@ mod tests {
         assert_eq!((n.system.as_str(), n.object_type.as_str()), ("stripe", "payment"));
         assert_eq!(n.object_id, "call_9", "nothing names the payment's ID");
         assert!(n.id_from.contains("names no object"));
+    }
+
+    #[test]
+    fn a_one_word_key_with_an_identifier_names_the_object_but_prose_dates_and_settings_do_not() {
+        let n = named("issue_refund", AgentAction::Created, json!({"order": "A-1009", "amount": 120.5}), None);
+        assert_eq!((n.object_type.as_str(), n.object_id.as_str()), ("refund", "A-1009"));
+        assert_eq!(n.id_from, "the argument “order”");
+        for args in [
+            json!({"note": "call me at 5"}),
+            json!({"when": "2026-11-20T09:00:00Z"}),
+            json!({"model": "gpt-4o"}),
+            json!({"order": 1009}),
+            json!({"order_number": "A-1"}),
+        ] {
+            let n = named("issue_refund", AgentAction::Created, args.clone(), None);
+            assert_eq!(n.object_id, "call_9", "{args}");
+        }
     }
 
     #[test]

@@ -276,6 +276,21 @@ fn a_ten_megabyte_argument_is_kept_whole() {
     assert_eq!(got.steps[0].arguments.as_deref(), Some(arguments.as_str()));
 }
 
+/// Each message's text is found in its own slice of the line: a batch of many calls is not parsed again per call.
+#[test]
+fn a_batch_of_fifty_thousand_calls_keeps_each_ones_arguments() {
+    let call = |i: usize| {
+        format!(r#"{{"jsonrpc":"2.0","id":{i},"method":"tools/call","params":{{"name":"t","arguments":{{"n":{i}}}}}}}"#)
+    };
+    let line = format!("[{}]", (0..50_000).map(call).collect::<Vec<_>>().join(","));
+    let started = std::time::Instant::now();
+    let (got, _) = read(&line);
+    assert_eq!(got.steps.len(), 50_000);
+    assert_eq!(got.steps[49_999].arguments.as_deref(), Some(r#"{"n":49999}"#));
+    assert_eq!(got.steps[49_999].call_id.as_deref(), Some("49999"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+}
+
 #[test]
 fn a_line_that_is_not_utf8_is_named_not_altered() {
     let bytes =

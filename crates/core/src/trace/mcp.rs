@@ -53,13 +53,13 @@ struct State {
     pending: HashMap<String, String>,
 }
 
-/// Where one message sits in its line, to find the original text of its values and to date its step.
+/// Where one message sits in its line: to place and date its step, and its own text, to find the original text of
+/// its values in.
 #[derive(Clone, Copy)]
 struct Place<'a> {
     line: Line<'a>,
     at: Option<DateTime<Utc>>,
-    wrapper_key: Option<&'static str>,
-    batch_index: Option<usize>,
+    raw: Option<&'a RawValue>,
 }
 
 /// What a line holds once any wrapper is taken off.
@@ -80,6 +80,7 @@ pub(super) fn parse<R: BufRead>(input: R, options: &Options, sink: &mut dyn Sink
             Value::Array(batch) => (batch, true),
             single => (vec![single], false),
         };
+        let raws = raw_messages(line.text, wrapper_key, batched);
         let mut steps = Vec::new();
         for (i, message) in messages.into_iter().enumerate() {
             let batch_index = batched.then_some(i);
@@ -90,7 +91,7 @@ pub(super) fn parse<R: BufRead>(input: R, options: &Options, sink: &mut dyn Sink
                     json_type(&message)
                 ));
             };
-            let place = Place { line, at, wrapper_key, batch_index };
+            let place = Place { line, at, raw: raws.get(i).copied() };
             match state.message(&map, place) {
                 Ok(step) => steps.extend(step),
                 Err(reason) => return bad(format!("{item}{reason}")),
@@ -352,21 +353,27 @@ fn original(value: Option<&Value>, place: Place<'_>, path: &[&str]) -> Option<St
     }
 }
 
-/// The raw JSON under `path` in the message `place` points to, reading only the objects on the way (each holds the
-/// message, so the line is parsed once per level, a handful of times).
+/// The raw JSON under `path` in the message of `place`, reading only the objects on the way there.
 fn raw_at<'a>(place: Place<'a>, path: &[&str]) -> Option<&'a RawValue> {
-    let mut raw: &'a RawValue = serde_json::from_str(place.line.text).ok()?;
-    if let Some(key) = place.wrapper_key {
-        raw = field(raw, key)?;
+    path.iter().try_fold(place.raw?, |raw, key| field(raw, key))
+}
+
+/// Each message's own text in the line, split once per line so that a batch of many messages is not parsed again
+/// for each of them. Empty if the line cannot be split (the parsed value is then re-serialised instead).
+fn raw_messages<'a>(text: &'a str, wrapper_key: Option<&str>, batched: bool) -> Vec<&'a RawValue> {
+    let Ok(mut raw) = serde_json::from_str::<&'a RawValue>(text) else {
+        return Vec::new();
+    };
+    if let Some(key) = wrapper_key {
+        let Some(inner) = field(raw, key) else {
+            return Vec::new();
+        };
+        raw = inner;
     }
-    if let Some(index) = place.batch_index {
-        let items: Vec<&'a RawValue> = serde_json::from_str(raw.get()).ok()?;
-        raw = items.get(index).copied()?;
+    if !batched {
+        return vec![raw];
     }
-    for key in path {
-        raw = field(raw, key)?;
-    }
-    Some(raw)
+    serde_json::from_str(raw.get()).unwrap_or_default()
 }
 
 fn field<'a>(raw: &'a RawValue, key: &str) -> Option<&'a RawValue> {

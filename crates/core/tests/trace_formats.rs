@@ -15,6 +15,7 @@ const OTLP_GENAI: &str = include_str!("data/traces/otlp_genai.jsonl");
 const OPENAI: &str = include_str!("data/traces/openai_chat.jsonl");
 const ANTHROPIC: &str = include_str!("data/traces/anthropic_messages.jsonl");
 const CLAUDE_CODE: &str = include_str!("data/traces/claude_code_session.jsonl");
+const MCP: &str = include_str!("data/traces/mcp_jsonrpc.jsonl");
 
 fn read(format: Format, text: &str) -> (Collected, Summary) {
     trace::parse_bytes(format, text.as_bytes(), &Options::default()).unwrap()
@@ -326,11 +327,12 @@ impl Sink for Failing {
 
 #[test]
 fn a_sink_failure_stops_the_parse_even_when_skipping_invalid_lines() {
-    for format in [Format::OpenAiChat, Format::AnthropicMessages, Format::OtlpJson] {
+    for format in Format::ALL.iter().copied() {
         let text = match format {
             Format::OpenAiChat => OPENAI,
             Format::AnthropicMessages => CLAUDE_CODE,
             Format::OtlpJson => OTLP_GENAI,
+            Format::McpJsonRpc => MCP,
         };
         let err = trace::parse(format, text.as_bytes(), &skipping(), &mut Failing(0)).unwrap_err();
         assert_eq!(err.to_string(), "disk full");

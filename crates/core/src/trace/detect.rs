@@ -25,6 +25,9 @@ pub fn detect(first_bytes: &[u8]) -> Option<Format> {
 /// A line's format when it tells; a plain user/assistant text exchange reads the same in both chat formats and
 /// tells nothing until a line with tools or a Claude Code record comes.
 fn line_format(line: &Value) -> Option<Format> {
+    if is_json_rpc(line) {
+        return Some(Format::McpJsonRpc);
+    }
     let Value::Object(map) = line else {
         return None;
     };
@@ -55,6 +58,24 @@ fn line_format(line: &Value) -> Option<Format> {
     messages.iter().any(|m| m.get("role").is_some()).then_some(Format::OpenAiChat)
 }
 
+/// A JSON-RPC 2.0 message, batch, or a logger's wrapper around one (`{"ts":…,"message":{…}}`). Only the version
+/// key tells: no chat or OTLP line carries `"jsonrpc":"2.0"` at its top.
+fn is_json_rpc(line: &Value) -> bool {
+    let version = |v: &Value| v.get("jsonrpc").and_then(Value::as_str) == Some("2.0");
+    match line {
+        Value::Array(batch) => batch.first().is_some_and(version),
+        Value::Object(map) => {
+            version(line)
+                || ["message", "msg", "data"].iter().any(|k| match map.get(*k) {
+                    Some(Value::Array(batch)) => batch.first().is_some_and(version),
+                    Some(inner) => version(inner),
+                    None => false,
+                })
+        }
+        _ => false,
+    }
+}
+
 fn has_block(message: &Value, kinds: &[&str]) -> bool {
     let Some(Value::Array(blocks)) = message.get("content") else {
         return false;
@@ -64,7 +85,14 @@ fn has_block(message: &Value, kinds: &[&str]) -> bool {
 
 /// For a first line too long to arrive whole: the telling keys, wherever they are.
 fn guess_from_text(text: &str) -> Option<Format> {
-    if has_pair(text, "type", "tool_use") || has_pair(text, "type", "tool_result") || has_key(text, "sessionId") {
+    if has_pair(text, "type", "tool_use") || has_pair(text, "type", "tool_result") {
+        return Some(Format::AnthropicMessages);
+    }
+    // Before `sessionId`, which MCP loggers' wrappers use too; no chat line has a JSON-RPC version key of its own.
+    if has_pair(text, "jsonrpc", "2.0") {
+        return Some(Format::McpJsonRpc);
+    }
+    if has_key(text, "sessionId") {
         return Some(Format::AnthropicMessages);
     }
     if has_key(text, "tool_calls") || has_key(text, "tool_call_id") || has_pair(text, "role", "tool") {
@@ -105,5 +133,14 @@ mod tests {
         assert_eq!(detect(plain), Some(Format::OpenAiChat));
         let response = br#"{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}]}"#;
         assert_eq!(detect(response), Some(Format::AnthropicMessages));
+    }
+
+    #[test]
+    fn json_rpc_reads_as_mcp_bare_batched_or_wrapped() {
+        assert_eq!(detect(br#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#), Some(Format::McpJsonRpc));
+        assert_eq!(detect(br#"[{"jsonrpc":"2.0","method":"notifications/initialized"}]"#), Some(Format::McpJsonRpc));
+        let wrapped = br#"{"ts":1767261600000,"dir":"send","msg":{"jsonrpc":"2.0","id":2,"method":"tools/list"}}"#;
+        assert_eq!(detect(wrapped), Some(Format::McpJsonRpc));
+        assert_eq!(detect(br#"{"jsonrpc":"1.0","id":1,"method":"x"}"#), None, "JSON-RPC 1.0 is not MCP");
     }
 }

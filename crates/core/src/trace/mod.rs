@@ -11,6 +11,7 @@ mod attributes;
 mod chat;
 mod detect;
 mod lines;
+mod mcp;
 mod openai;
 mod otlp;
 mod record;
@@ -124,6 +125,7 @@ pub fn parse<R: BufRead>(format: Format, input: R, options: &Options, sink: &mut
         Format::OtlpJson => otlp::parse(input, options, sink),
         Format::OpenAiChat => openai::parse(input, options, sink),
         Format::AnthropicMessages => anthropic::parse(input, options, sink),
+        Format::McpJsonRpc => mcp::parse(input, options, sink),
     }
 }
 

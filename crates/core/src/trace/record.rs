@@ -27,6 +27,7 @@ choices!(
         OtlpJson => ("otlp_json", "OpenTelemetry (OTLP JSON)"),
         OpenAiChat => ("openai_chat", "OpenAI chat completions (JSONL)"),
         AnthropicMessages => ("anthropic_messages", "Anthropic Messages / Claude Code session (JSONL)"),
+        McpJsonRpc => ("mcp_jsonrpc", "MCP JSON-RPC transcript (JSONL)"),
     }
 );
 

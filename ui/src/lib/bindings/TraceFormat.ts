@@ -3,4 +3,4 @@
 /**
  * The trace file formats Firebreak reads.
  */
-export type Format = "otlp_json" | "openai_chat" | "anthropic_messages";
+export type Format = "otlp_json" | "openai_chat" | "anthropic_messages" | "mcp_jsonrpc";

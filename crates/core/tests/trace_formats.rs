@@ -5,10 +5,10 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use common::fuzz::{budget, Mutator};
+use common::fuzz::Mutator;
+use common::trace_fuzz::no_input_panics;
 use firebreak_core::trace::{self, detect, Collected, Format, Options, Run, Sink, Step, StepKind, Summary};
 use firebreak_core::Error;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 const OTLP_PROTO: &str = include_str!("data/traces/otlp_proto_example.json");
 const OTLP_GENAI: &str = include_str!("data/traces/otlp_genai.jsonl");
@@ -368,42 +368,7 @@ const MUTATOR: Mutator = Mutator { pieces: PIECES, long_bytes: b"x\"{[\n", long_
 /// `FUZZ_SECONDS` runs for that long (seed `FUZZ_SEED`); otherwise a fixed number of cases from a fixed seed.
 #[test]
 fn no_input_makes_a_parser_or_detect_panic() {
-    let budget = budget(0x7ace_f012, 300);
-    let seed = budget.seed;
-    let samples = [OTLP_PROTO, OTLP_GENAI, OPENAI, ANTHROPIC, CLAUDE_CODE];
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let (mut tried, mut accepted, mut panics) = (0u64, 0u64, Vec::new());
-    while budget.more(tried) {
-        tried += 1;
-        let sample = samples[rng.usize(0..samples.len())];
-        let input = MUTATOR.mutate(&mut rng, sample.as_bytes());
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let _ = detect(&input);
-            let mut ok = 0;
-            for format in Format::ALL.iter().copied() {
-                for options in [Options::default(), skipping()] {
-                    match trace::parse_bytes(format, &input, &options) {
-                        Ok((got, summary)) => {
-                            ok += 1;
-                            assert_eq!((got.runs.len(), got.steps.len()), (summary.runs, summary.steps));
-                            assert!(got.steps.iter().all(|s| s.run < got.runs.len() && s.origin.line >= 1));
-                        }
-                        Err(e) => assert!(!e.to_string().trim().is_empty()),
-                    }
-                }
-            }
-            ok
-        }));
-        match outcome {
-            Ok(ok) => accepted += ok,
-            Err(_) => panics.push(input),
-        }
-    }
-    println!("trace parsers: {tried} inputs (seed {seed:#x}), {accepted} parses accepted, {} panics", panics.len());
-    for p in panics.iter().take(3) {
-        println!("panicked on: {:?}", String::from_utf8_lossy(&p[..p.len().min(300)]));
-    }
-    assert!(panics.is_empty());
+    no_input_panics("trace parsers", 0x7ace_f012, &[OTLP_PROTO, OTLP_GENAI, OPENAI, ANTHROPIC, CLAUDE_CODE], &MUTATOR);
 }
 
 /// `/dev/zero` has no line end and no end: every format stops at the line limit with a message, instead of filling

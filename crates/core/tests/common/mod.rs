@@ -2,6 +2,7 @@
 
 pub mod fuzz;
 pub mod rich;
+pub mod trace_fuzz;
 
 use firebreak_core::incident::{self, Incident, IncidentFields};
 use firebreak_core::{Actor, Store};

@@ -43,6 +43,12 @@ fn print_hits(results: &SearchResults, terminal: bool) {
     if results.more {
         println!("More hits than these {}: narrow the search or raise --limit.", results.hits.len());
     }
+    if results.steps_in_file_order {
+        println!(
+            "Too many steps match to rank them by relevance: they are listed in the order of the trace. Add words or \
+             a filter (tool:, error:yes) to rank them."
+        );
+    }
 }
 
 /// Where to look next: the step's number (for `trace step`) and whether it failed.

@@ -1,36 +1,46 @@
-//! `make bench`: a trace of 1,000,000 steps (OpenTelemetry JSON Lines with GenAI attributes, 2% failed tool calls)
-//! imported into a fresh database, then the Investigation tab's reads timed: pages at the start, middle and end,
-//! the failed-only and tool filters, the filters' value lists, one step whole, the findings (one pass over every
-//! step) and `verify` (which recomputes the import's digest). Each figure is printed beside a baseline measured in the same run: for the import, parsing the
-//! same file with serde_json and storing nothing; for the reads, one full scan of the steps table
-//! (`SELECT count(*)`). Figures only; the tests never time anything.
+//! `make bench`: a trace of 1,000,000 steps of realistic sizes (about 1 GB of OpenTelemetry JSON Lines with GenAI
+//! attributes, 2% failed tool calls; `shared/trace_file.rs`) imported into a fresh database. Printed, each beside a
+//! baseline measured in the same run:
+//! - the import's MB/s and peak memory, beside parsing the file with serde_json and storing nothing, and beside a
+//!   minimal program bulk-inserting the same rows into SQLite with FTS5 (`shared/bulk_insert.rs`; the ratio of the
+//!   import's speed to it, goal ≥ 0.8), and the database's size per GB of trace;
+//! - search p50 / p95 over the 1,000,000 steps (goal p95 < 30 ms), beside `rg` looking for the same words in the
+//!   raw file;
+//! - the Investigation tab's reads (pages at the start, middle and end, the failed-only and tool filters, the
+//!   filters' value lists, one step whole, the findings, `verify`), beside one full scan of the steps table.
+//!
+//! Figures only; the tests never time anything.
 
 use firebreak_core::investigation::{self, findings, ImportOptions, StepFilter};
+use firebreak_core::search::{self, SearchRequest};
 use firebreak_core::verify;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::BufRead;
 use std::time::{Duration, Instant};
 
+#[path = "shared/bulk_insert.rs"]
+mod bulk_insert;
 #[path = "shared/scratch.rs"]
 mod scratch;
+#[path = "shared/trace_file.rs"]
+mod trace_file;
 
 /// One timed read: what it found, in words.
 type Read<'a> = dyn Fn() -> Result<String, Box<dyn std::error::Error>> + 'a;
 
-const LINES: usize = 1_000;
-const SPANS_PER_LINE: usize = 1_000;
-const TOOLS: [&str; 8] =
-    ["issue_refund", "send_email", "lookup_order", "update_crm", "search_kb", "create_ticket", "charge_card", "bash"];
+/// Each search is run this many times (after one unmeasured run) for its share of the percentiles.
+const SEARCH_ROUNDS: usize = 5;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scratch::Scratch { dir, store, actor, incident } = scratch::scratch("Benchmark: a trace of 1,000,000 steps")?;
     let path = dir.path().join("trace.jsonl");
     let started = Instant::now();
-    write_trace(&path)?;
+    trace_file::write(&path)?;
     let size = std::fs::metadata(&path)?.len();
     println!(
-        "generated {} spans ({:.0} MB of OTLP JSON Lines) in {}",
-        LINES * SPANS_PER_LINE,
+        "generated {} spans ({:.0} MB of OTLP JSON Lines, {:.0} bytes a step) in {}",
+        trace_file::LINES * trace_file::SPANS_PER_LINE,
         mb(size),
+        size as f64 / (trace_file::LINES * trace_file::SPANS_PER_LINE) as f64,
         ms(started.elapsed())
     );
 
@@ -42,18 +52,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok(format!("{spans} spans"))
     })?;
-    println!("baseline, parse the file with serde_json and keep nothing: {} ({})", ms(parse.0), parse.1);
+    println!("baseline, parse the file with serde_json and keep nothing: {} ({})", speed(size, parse.0), parse.1);
+
+    let baseline_db = dir.path().join("baseline.db");
+    reset_peak();
+    let bulk = time(|| Ok(format!("{} rows", bulk_insert::run(&path, &baseline_db)?)))?;
+    let bulk_peak = peak();
+    println!(
+        "baseline, a minimal program bulk-inserting the same rows into SQLite with FTS5: {} ({}), peak memory {}, \
+         database {:.2} GB per GB of trace",
+        speed(size, bulk.0),
+        bulk.1,
+        bulk_peak,
+        database_bytes(&baseline_db) as f64 / size as f64
+    );
+    std::fs::remove_file(&baseline_db)?;
+
     let options = ImportOptions::default();
+    reset_peak();
     let import = time(|| {
         let i = investigation::import_file(&store, &actor, &incident.id, &path, &options)?;
         Ok(format!("{} steps, {} tool calls, {} failed", i.steps, i.tool_calls, i.failed_tool_calls))
     })?;
+    let import_peak = peak();
     println!(
-        "import (copy into evidence, parse, write, digest, one transaction): {} ({}) = {:.1}x the parse alone",
-        ms(import.0),
+        "import (copy into evidence, hash, parse, write, index, digest, one transaction): {} ({}), peak memory {} \
+         = {:.2}x the bulk insert's speed (goal ≥ 0.8), {:.2}x the parse alone's",
+        speed(size, import.0),
         import.1,
-        ratio(import.0, parse.0)
+        import_peak,
+        ratio(bulk.0, import.0),
+        ratio(parse.0, import.0)
     );
+    store.connect()?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    println!(
+        "database size: {:.0} MB = {:.2} GB per GB of trace (steps, their indexes and the full-text index), beside \
+         it the evidence copy of the file ({:.0} MB)",
+        mb(database_bytes(store.path())),
+        database_bytes(store.path()) as f64 / size as f64,
+        mb(size)
+    );
+
+    search_figures(&store, &incident.id, &path)?;
 
     let scan = time(|| {
         let n: i64 = store.connect()?.query_row("SELECT count(*) FROM trace_steps", [], |r| r.get(0))?;
@@ -144,62 +184,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!();
     }
-    println!(
-        "database size: {:.0} MB; peak memory of this process: {}",
-        mb(std::fs::metadata(store.path())?.len()),
-        peak()
-    );
     Ok(())
-}
-
-/// OTLP JSON Lines: each line one export of 1,000 spans of one trace (an agent turn, a model call, a tool call…),
-/// a millisecond apart; every 50th tool call fails.
-fn write_trace(path: &std::path::Path) -> std::io::Result<()> {
-    let mut out = BufWriter::new(std::fs::File::create(path)?);
-    let start: u64 = 1_767_261_600_000_000_000;
-    for line in 0..LINES {
-        write!(
-            out,
-            r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"agent-{}"}}}}]}},"scopeSpans":[{{"scope":{{"name":"bench"}},"spans":["#,
-            line % 7
-        )?;
-        for s in 0..SPANS_PER_LINE {
-            let n = line * SPANS_PER_LINE + s;
-            let at = start + n as u64 * 1_000_000;
-            if s > 0 {
-                out.write_all(b",")?;
-            }
-            let (op, extra) = if n % 3 == 0 {
-                (
-                    "chat",
-                    format!(
-                        r#",{{"key":"gen_ai.request.model","value":{{"stringValue":"gpt-4o"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"{}"}}}}"#,
-                        200 + n % 500
-                    ),
-                )
-            } else {
-                let tool = TOOLS[n % TOOLS.len()];
-                (
-                    "execute_tool",
-                    format!(
-                        r#",{{"key":"gen_ai.tool.name","value":{{"stringValue":"{tool}"}}}},{{"key":"gen_ai.tool.call.id","value":{{"stringValue":"call_{n}"}}}},{{"key":"gen_ai.tool.call.arguments","value":{{"stringValue":"{{\"order_id\":\"A-{n}\",\"amount\":{}.5}}"}}}}"#,
-                        n % 900
-                    ),
-                )
-            };
-            let status =
-                if n % 3 != 0 && n % 50 == 1 { r#","status":{"code":2,"message":"Gateway timeout"}"# } else { "" };
-            write!(
-                out,
-                r#"{{"traceId":"{:032x}","spanId":"{:016x}","name":"{op}","kind":1,"startTimeUnixNano":"{at}","endTimeUnixNano":"{}","attributes":[{{"key":"gen_ai.operation.name","value":{{"stringValue":"{op}"}}}}{extra}]{status}}}"#,
-                line + 1,
-                n + 1,
-                at + 500_000
-            )?;
-        }
-        out.write_all(b"]}]}]}\n")?;
-    }
-    out.flush()
 }
 
 fn time(
@@ -228,4 +213,91 @@ fn peak() -> String {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l["VmHWM:".len()..].trim().to_string()))
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// Searches of the kinds an investigator types, each beside `rg` looking for the same words in the raw file
+/// (`None` for a search by filters alone, which has no words to look for).
+fn search_figures(
+    store: &firebreak_core::Store,
+    incident: &str,
+    trace: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let order = (654_321..).find(|n| trace_file::names_order(*n)).unwrap_or(654_321);
+    let order = format!("A-{order}");
+    let searches: Vec<(String, Option<String>)> = vec![
+        (order.clone(), Some(order)),
+        ("customer4242@example2.com".into(), Some("customer4242@example2.com".into())),
+        ("\"gateway timeout\"".into(), Some("Gateway timeout".into())),
+        ("goodwill voucher".into(), Some("goodwill voucher".into())),
+        ("terminat*".into(), Some("terminat".into())),
+        ("duplicate AND charge NOT refund".into(), Some("duplicate charge".into())),
+        ("tool:send_email waive".into(), Some("waive".into())),
+        ("tool:send_email error:yes".into(), None),
+    ];
+    let mut took = Vec::new();
+    let mut rg_took = Vec::new();
+    for (query, words) in &searches {
+        let request = SearchRequest { query: query.clone(), incident: Some(incident.into()), limit: None };
+        let hits = search::search(store, &request)?;
+        let mut times = Vec::new();
+        for _ in 0..SEARCH_ROUNDS {
+            let started = Instant::now();
+            search::search(store, &request)?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        print!(
+            "search {query:?}: median {} ({} hits{})",
+            ms(times[times.len() / 2]),
+            hits.hits.len(),
+            if hits.more { ", more" } else { "" }
+        );
+        took.extend(times);
+        if let Some(words) = words {
+            let started = Instant::now();
+            let out = std::process::Command::new("rg").args(["-F", "-i", "-o", "-c", words]).arg(trace).output();
+            let rg = started.elapsed();
+            match out {
+                Ok(out) if out.status.success() || out.status.code() == Some(1) => {
+                    print!("; rg for {words:?}: {}", ms(rg));
+                    rg_took.push(rg);
+                }
+                _ => print!("; rg not available (make bench installs ripgrep)"),
+            }
+        }
+        println!();
+    }
+    took.sort();
+    rg_took.sort();
+    let at = |times: &[Duration], p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    print!(
+        "search over 1,000,000 steps, {} searches: p50 {}, p95 {} (goal p95 < 30 ms)",
+        took.len(),
+        ms(at(&took, 0.5)),
+        ms(at(&took, 0.95))
+    );
+    if !rg_took.is_empty() {
+        print!(
+            "; rg over the raw file: p50 {} = the search takes {:.4}x rg's time",
+            ms(at(&rg_took, 0.5)),
+            ratio(at(&took, 0.5), at(&rg_took, 0.5))
+        );
+    }
+    println!();
+    Ok(())
+}
+
+fn speed(bytes: u64, took: Duration) -> String {
+    format!("{} = {:.0} MB/s", ms(took), mb(bytes) / took.as_secs_f64().max(1e-9))
+}
+
+/// The database file and its write-ahead log.
+fn database_bytes(db: &std::path::Path) -> u64 {
+    let wal = db.with_extension("db-wal");
+    [db, wal.as_path()].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum()
+}
+
+/// Starts the peak-memory count afresh (Linux: writing 5 to clear_refs resets VmHWM), so each phase's peak is its own.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

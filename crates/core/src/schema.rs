@@ -21,6 +21,7 @@ pub(crate) static MIGRATIONS: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|
         vec![crate::search::SCHEMA_V7.as_str()],
         vec![crate::investigation::findings::SCHEMA_V8],
         vec![crate::investigation::side_effects::SCHEMA_V9],
+        vec![crate::investigation::SCHEMA_V10],
     ]
 });
 

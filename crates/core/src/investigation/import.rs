@@ -16,6 +16,7 @@ use sha2::{Digest as _, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
+use std::sync::LazyLock;
 
 /// How a trace is read. The default detects the format and refuses a file with any unreadable line.
 #[derive(Debug, Clone, Default)]
@@ -263,13 +264,23 @@ struct Writer<'t, 'c> {
     /// Calls already counted as failed, so a failed call and its failed result count once. Call IDs are the run's
     /// own (two conversations in one file may both have a `call_0`), so both maps are keyed by run and call.
     failed_calls: HashSet<(usize, String)>,
-    /// The tool of each call seen so far, by call ID, so a result that names only its call (Anthropic's
-    /// `tool_result`, OpenAI's `tool` message) is found by its tool too. At most [`MAX_NAMED_CALLS`].
+    /// The tool of each call whose result has not come yet, by call ID, so a result that names only its call
+    /// (Anthropic's `tool_result`, OpenAI's `tool` message) is found by its tool too. At most [`MAX_NAMED_CALLS`].
     call_tools: HashMap<(usize, String), String>,
 }
 
-/// How many calls the writer remembers the tool of; a result after that keeps the tool its own line gives.
-const MAX_NAMED_CALLS: usize = 1_000_000;
+/// Made once: a gigabyte trace is a million steps.
+static INSERT_STEP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO trace_steps ({STEP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+         ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+    )
+});
+
+/// How many calls awaiting their results the writer remembers the tool of. A result comes soon after its call in
+/// every format that separates them; formats that do not (OpenTelemetry) leave each call waiting, and those must
+/// not hold a gigabyte trace's every call in memory. A result after that keeps the tool its own line gives.
+const MAX_NAMED_CALLS: usize = 100_000;
 
 impl<'t, 'c> Writer<'t, 'c> {
     fn new(tx: &'t Tx<'c>, incident: &'t str, import: &'t str) -> Self {
@@ -295,7 +306,10 @@ impl<'t, 'c> Writer<'t, 'c> {
             (StepKind::ToolCall, Some(tool)) if self.call_tools.len() < MAX_NAMED_CALLS => {
                 self.call_tools.insert(key, tool.clone());
             }
-            (StepKind::ToolResult, None) => step.tool = self.call_tools.get(&key).cloned(),
+            (StepKind::ToolResult, None) => step.tool = self.call_tools.remove(&key),
+            (StepKind::ToolResult, Some(_)) => {
+                self.call_tools.remove(&key);
+            }
             _ => {}
         }
     }
@@ -361,10 +375,7 @@ impl Sink for Writer<'_, '_> {
         self.name_tool(&mut step);
         self.count(&step);
         let values = rows::step_values(self.incident, self.import, self.steps, step);
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "INSERT INTO trace_steps ({STEP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
-             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
-        ))?;
+        let mut stmt = self.tx.prepare_cached(&INSERT_STEP)?;
         stmt.execute(rusqlite::params_from_iter(values.iter()))?;
         let id = self.tx.last_insert_rowid();
         self.digest.row(std::iter::once(ValueRef::Integer(id)).chain(values.iter().map(ValueRef::from)));

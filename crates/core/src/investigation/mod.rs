@@ -27,7 +27,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub(crate) use rows::{instant_of, SCHEMA_V6};
+pub(crate) use rows::{instant_of, SCHEMA_V10, SCHEMA_V6};
 
 /// The audited tables of this module, for `verify`.
 pub const TABLES: &[&Table] =

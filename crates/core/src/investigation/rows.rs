@@ -75,6 +75,12 @@ CREATE INDEX trace_steps_tool ON trace_steps (incident, tool, at IS NULL, at, im
 CREATE INDEX trace_steps_agent ON trace_steps (incident, agent, at IS NULL, at, import, seq);
 ";
 
+/// Schema 10: the failed steps of one tool in time order, for the search `tool:X error:yes` and the tab's tool and
+/// failed-only filters together, which otherwise read every call of the tool to find the few that failed.
+pub(crate) const SCHEMA_V10: &str = "
+CREATE INDEX trace_steps_failed_tool ON trace_steps (incident, tool, at IS NULL, at, import, seq) WHERE is_error;
+";
+
 /// The columns of `trace_runs`, in the order they are written and hashed.
 pub(crate) const RUN_COLUMNS: &str = "import, idx, source_id, agent, workflow, model, started_at, ended_at";
 /// The columns of `trace_steps` after `id`, in the order they are written and hashed. A step names its incident

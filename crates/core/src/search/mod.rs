@@ -45,6 +45,10 @@ pub fn is_search_table(table: &str) -> bool {
 const DEFAULT_HITS: u64 = 50;
 /// The most hits one search returns, so no search reads without bound.
 pub const MAX_HITS: u64 = 500;
+/// The most steps a search ranks by relevance. Ranking reads every step that matches (its length in the index, its
+/// row for the filters), and a common word matches most of a million steps: past this many the steps are listed in
+/// file order, which reads only as many as are shown.
+pub const MAX_RANKED: u64 = 2_000;
 /// Tokens a snippet holds around the words found.
 const SNIPPET_TOKENS: u32 = 16;
 /// Markers FTS5 puts around the words found; private-use characters, split out before anything is shown.
@@ -90,6 +94,9 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     /// More hits than `limit` matched.
     pub more: bool,
+    /// More than [`MAX_RANKED`] steps matched the words, so the steps found are the first in the traces' own order
+    /// rather than the most relevant (the record's hits are still ranked, and come first).
+    pub steps_in_file_order: bool,
 }
 
 /// Runs a search. Hits from the steps and from the record are ranked together by FTS5's relevance (BM25).
@@ -115,8 +122,11 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchResults> {
     };
     let limit = request.limit.unwrap_or(DEFAULT_HITS).clamp(1, MAX_HITS);
     let mut ranked: Vec<(f64, SearchHit)> = Vec::new();
+    let mut steps_in_file_order = false;
     if matches!(query.within, None | Some(Within::Steps)) {
-        ranked.extend(step_hits(&conn, &query, incident.as_ref(), limit + 1)?);
+        let (hits, in_file_order) = step_hits(&conn, &query, incident.as_ref(), limit + 1)?;
+        ranked.extend(hits);
+        steps_in_file_order = in_file_order;
     }
     if query.within != Some(Within::Steps) && !query.steps_only() {
         if let Some(text) = &query.text {
@@ -127,7 +137,7 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchResults> {
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
     let more = ranked.len() as u64 > limit;
     ranked.truncate(limit as usize);
-    Ok(SearchResults { hits: ranked.into_iter().map(|(_, hit)| hit).collect(), more })
+    Ok(SearchResults { hits: ranked.into_iter().map(|(_, hit)| hit).collect(), more, steps_in_file_order })
 }
 
 /// How far into a step's text a hit found by filters alone shows, since it has no words to centre on.
@@ -138,7 +148,7 @@ fn step_hits(
     query: &Query,
     incident: Option<&Incident>,
     limit: u64,
-) -> Result<Vec<(f64, SearchHit)>> {
+) -> Result<(Vec<(f64, SearchHit)>, bool)> {
     let mut conditions: Vec<String> = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     let mut bind = |conditions: &mut Vec<String>, sql: &str, value: Value| {
@@ -160,30 +170,44 @@ fn step_hits(
     if let Some(kind) = query.kind {
         bind(&mut conditions, "s.kind = ?", Value::Text(kind.key().to_string()));
     }
-    if let Some(error) = query.error {
-        bind(&mut conditions, "s.is_error = ?", Value::Integer(i64::from(error)));
+    // Written out rather than bound, so that the planner can read failed steps from their own (partial) indexes.
+    match query.error {
+        Some(true) => conditions.push("s.is_error".into()),
+        Some(false) => conditions.push("NOT s.is_error".into()),
+        None => {}
     }
-    bind(&mut conditions, "1", Value::Null);
-    let limit_param = params.len() + 1;
-    params.push(Value::Integer(limit as i64));
-    let sql = if query.text.is_some() {
-        format!(
-            "SELECT s.id, i.id, i.title, s.kind, s.tool, s.name, s.at, s.is_error,
-                    snippet(trace_search, -1, char({}), char({}), '…', {SNIPPET_TOKENS}), rank
-             FROM trace_search JOIN trace_steps s ON s.id = trace_search.rowid JOIN incidents i ON i.uuid = s.incident
-             WHERE {} ORDER BY rank LIMIT ?{limit_param}",
-            OPEN as u32,
-            CLOSE as u32,
-            conditions.join(" AND ")
-        )
+    let condition = if conditions.is_empty() { "1".to_string() } else { conditions.join(" AND ") };
+    let columns = "s.id, i.id, i.title, s.kind, s.tool, s.name, s.at, s.is_error";
+    let matched =
+        "trace_search JOIN trace_steps s ON s.id = trace_search.rowid JOIN incidents i ON i.uuid = s.incident";
+    let marked =
+        format!("snippet(trace_search, -1, char({}), char({}), '…', {SNIPPET_TOKENS})", OPEN as u32, CLOSE as u32);
+    let (sql, in_file_order) = if query.text.is_some() {
+        let counted: i64 = conn
+            .query_row(
+                &format!("SELECT count(*) FROM (SELECT 1 FROM {matched} WHERE {condition} LIMIT {})", MAX_RANKED + 1),
+                rusqlite::params_from_iter(params.iter()),
+                |r| r.get(0),
+            )
+            .map_err(refused)?;
+        if counted as u64 <= MAX_RANKED {
+            let sql = format!(
+                "SELECT {columns}, {marked}, rank FROM {matched} WHERE {condition} ORDER BY rank LIMIT {limit}"
+            );
+            (sql, false)
+        } else {
+            let sql = format!(
+                "SELECT {columns}, {marked}, 0.0 FROM {matched} WHERE {condition} ORDER BY trace_search.rowid LIMIT {limit}"
+            );
+            (sql, true)
+        }
     } else {
-        format!(
-            "SELECT s.id, i.id, i.title, s.kind, s.tool, s.name, s.at, s.is_error,
-                    substr(coalesce(s.error, s.arguments, s.result, ''), 1, {FILTERED_PREVIEW_CHARS}), 0.0
+        let sql = format!(
+            "SELECT {columns}, substr(coalesce(s.error, s.arguments, s.result, ''), 1, {FILTERED_PREVIEW_CHARS}), 0.0
              FROM trace_steps s JOIN incidents i ON i.uuid = s.incident
-             WHERE {} ORDER BY s.incident, s.at IS NULL, s.at, s.import, s.seq LIMIT ?{limit_param}",
-            conditions.join(" AND ")
-        )
+             WHERE {condition} ORDER BY s.incident, s.at IS NULL, s.at, s.import, s.seq LIMIT {limit}"
+        );
+        (sql, false)
     };
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
@@ -212,7 +236,7 @@ fn step_hits(
             Ok((r.get::<_, f64>(9)?, hit))
         })
         .map_err(refused)?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(refused)
+    Ok((rows.collect::<rusqlite::Result<Vec<_>>>().map_err(refused)?, in_file_order))
 }
 
 fn record_hits(

@@ -205,3 +205,55 @@ fn snippets_split_at_the_markers_and_a_marker_in_the_text_cannot_make_markup() {
     );
     assert_eq!(text(&snippet("\u{E001}<b>x</b>\u{E000}")), "<b>x</b>");
 }
+
+#[test]
+fn a_word_in_more_steps_than_are_ranked_lists_them_in_file_order_and_says_so() {
+    let f = fixture();
+    let key = f.incident("Runaway loop");
+    let steps = super::MAX_RANKED as usize + 10;
+    // Each line a conversation with one call naming a ledger; the last also names an audit.
+    let lines: String = (0..steps)
+        .map(|i| {
+            let note = if i + 1 == steps { format!("ledger {i} audit") } else { format!("ledger {i}") };
+            format!(
+                "{{\"messages\":[{{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{{\"id\":\"c{i}\",\"type\":\"function\",\"function\":{{\"name\":\"crm.update\",\"arguments\":\"{{\\\"note\\\":\\\"{note}\\\"}}\"}}}}]}}]}}\n"
+            )
+        })
+        .collect();
+    f.import(&key, &lines);
+    guidance::update_incident(&f.store, &f.actor, &key, &[FieldChange::new("summary", json!("A ledger loop"))], false)
+        .unwrap();
+
+    let common = f.find("ledger", Some(&key));
+    assert!(common.steps_in_file_order && common.more);
+    assert_eq!(common.hits[0].label, "Record · summary", "the record's hits are still ranked, and first");
+    let notes: Vec<String> = common.hits[1..4].iter().map(|h| text(&h.snippet)).collect();
+    assert!(
+        notes[0].contains("[ledger] 0") && notes[1].contains("[ledger] 1"),
+        "the first steps of the file: {notes:?}"
+    );
+
+    // Fewer matches are ranked as before, with the flag down.
+    let rare = f.find("ledger AND audit", Some(&key));
+    assert!(!rare.steps_in_file_order && !rare.more);
+    assert_eq!(rare.hits.len(), 1);
+}
+
+#[test]
+fn the_failed_calls_of_one_tool_are_read_from_their_own_index() {
+    let f = fixture();
+    let conn = f.store.connect().unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT s.id FROM trace_steps s JOIN incidents i ON i.uuid = s.incident \
+             WHERE s.incident = 'x' AND s.tool = 'send_email' AND s.is_error \
+             ORDER BY s.incident, s.at IS NULL, s.at, s.import, s.seq LIMIT 51",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let plan = plan.join("; ");
+    assert!(plan.contains("trace_steps_failed_tool") && !plan.contains("TEMP B-TREE"), "{plan}");
+}

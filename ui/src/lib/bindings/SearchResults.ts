@@ -5,4 +5,9 @@ export type SearchResults = { hits: Array<SearchHit>,
 /**
  * More hits than `limit` matched.
  */
-more: boolean, };
+more: boolean, 
+/**
+ * More than [`MAX_RANKED`] steps matched the words, so the steps found are the first in the traces' own order
+ * rather than the most relevant (the record's hits are still ranked, and come first).
+ */
+steps_in_file_order: boolean, };
